@@ -154,11 +154,10 @@ def clean(image: np.ndarray, *, deskew: bool = True) -> Cleaned:
         grey, m = quarter_turn(grey, turns)
         matrix = m @ matrix
         steps.append("quarter-turn")
-    if deskew:
-        if abs(skew) >= 0.1:
-            grey, m = rotate_bound(grey, skew)
-            matrix = m @ matrix
-            steps.append(f"deskew({skew:+.1f})")
+    if deskew and abs(skew) >= 0.1:
+        grey, m = rotate_bound(grey, skew)
+        matrix = m @ matrix
+        steps.append(f"deskew({skew:+.1f})")
     return Cleaned(grey, matrix.tolist(), steps, skew, turns)
 
 

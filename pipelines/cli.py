@@ -1,0 +1,155 @@
+"""``minhchung``: the command line (DESIGN.md §3). Exit codes: 0 all good, 3 some input quarantined,
+2 usage error, 1 unexpected failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ingest.ocr import OcrSettings
+from pipelines import report
+from pipelines.catalog import connect
+from pipelines.home import Home
+from pipelines.progress import BatchProgress
+from pipelines.runner import IngestOptions, ingest
+
+EXIT_QUARANTINED = 3
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data home (env MINHCHUNG_HOME, default ./minhchung-data).")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None) -> None:
+    """minhchung: scanned PCTN evidence in, searchable classified records out."""
+    ctx.obj = Home.resolve(home)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--unit", help="The unit (đơn vị) that submitted these files.")
+@click.option("--unit-from-folder", is_flag=True, help="The first folder level under each PATH is the unit.")
+@click.option("--received", callback=_date, help="Date received, YYYY-MM-DD (default: each file's mtime).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True,
+              help="auto: OCR pages without a real text layer; force: OCR every page; skip: never OCR.")
+@click.option("--dpi", type=click.IntRange(100, 600), default=300, show_default=True)
+@click.option("--lang", default="Vietnamese", show_default=True, help="Tesseract model.")
+@click.option("--page-timeout", type=float, default=180.0, show_default=True, help="Seconds per page of OCR.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.pass_obj
+def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
+               received: date | None, jobs: int | None, ocr_mode: str, dpi: int, lang: str,
+               page_timeout: float, as_json: bool) -> None:
+    """Ingest scans: folders, zips, PDF, TIFF, JPEG, PNG."""
+    if unit and unit_from_folder:
+        raise click.UsageError("use either --unit or --unit-from-folder, not both")
+    settings = OcrSettings(lang=lang, timeout=page_timeout,
+                           tesseract_cmd=os.environ.get("MINHCHUNG_TESSERACT", "tesseract"))
+    opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
+                         jobs=jobs or max(1, os.cpu_count() or 1), ocr=ocr_mode, dpi=dpi, settings=settings)
+    db = connect(home.catalog) if home.root.exists() else None
+    home.create()
+    db = db or connect(home.catalog)
+    progress = BatchProgress(quiet=as_json)
+    try:
+        summary = ingest(home, db, list(paths), opts, progress)
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{summary.sources} sources: {summary.new_files} new files, {summary.unchanged} unchanged, "
+                   f"{len(summary.duplicates)} duplicates, {len(summary.quarantined)} quarantined")
+        click.echo(f"pages: {summary.pages_text} text layer, {summary.pages_ocr} OCRed, "
+                   f"{summary.pages_cached} from the OCR cache, {summary.pages_failed} failed")
+        for d in summary.duplicates:
+            click.echo(f"duplicate: {d['source']} has the same content as {d['same_as']}")
+        for q in summary.quarantined:
+            click.echo(f"quarantined: {q['source']}: {q['error']}", err=True)
+    sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def status(home: Home, as_json: bool) -> None:
+    """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
+    if not home.catalog.exists():
+        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
+    db = connect(home.catalog)
+    units, quarantined = report.unit_status(db), report.quarantine(db)
+    if as_json:
+        click.echo(json.dumps({"units": units, "quarantined": quarantined}, ensure_ascii=False, indent=2))
+        return
+    console = Console(width=max(100, Console().width))
+    table = Table(title=f"minhchung status: {home.root}")
+    for col in ("Unit", "Documents", "Pages", "OCR pages", "Text-layer pages", "Pending", "Mean conf.",
+                "Quarantined"):
+        table.add_column(col, justify="left" if col == "Unit" else "right")
+    for u in units:
+        conf = "-" if u["mean_confidence"] is None else f"{u['mean_confidence']:.1f}"
+        table.add_row(u["unit"], str(u["documents"]), str(u["pages"]), str(u["ocr_pages"]),
+                      str(u["text_pages"]), str(u["pending_pages"]), conf, str(u["quarantined"]))
+    console.print(table)
+    if quarantined:
+        qt = Table(title="Quarantined files")
+        qt.add_column("File")
+        qt.add_column("Reason")
+        for q in quarantined:
+            qt.add_row(q["source"], q["error"] or "")
+        console.print(qt)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a searchable PDF per document into this folder.")
+@click.pass_obj
+def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
+    """Export documents (DESIGN.md §3) and, with --pdf, searchable PDFs."""
+    if not home.catalog.exists():
+        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
+    db = connect(home.catalog)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        for record in report.documents(db):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    if pdf_dir:
+        from pipelines.export_pdf import export_searchable
+
+        written = export_searchable(home, db, pdf_dir)
+        click.echo(f"{len(written)} searchable PDFs written to {pdf_dir}", err=True)
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=2024, show_default=True)
+def samples(outdir: Path, seed: int) -> None:
+    """Write the bundled demo inbox (generated scans) into OUTDIR."""
+    from pipelines.samples.inbox import generate_inbox
+
+    manifest = generate_inbox(outdir, seed)
+    pages = sum(len(f.pages) for f in manifest.files)
+    click.echo(f"{len(manifest.files)} files ({pages} pages, {len(manifest.specs)} documents, "
+               f"{sum(1 for f in manifest.files if f.bad)} bad on purpose) written to {outdir}")

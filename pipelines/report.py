@@ -1,0 +1,82 @@
+"""Read models over the catalog: the status table and the JSONL export (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+# Facts that the classification stage fills; null until then (DESIGN.md §3).
+FACT_FIELDS = ("doc_type", "doc_type_name", "doc_type_confidence", "doc_type_why", "number", "symbol",
+               "issued", "place", "issuer", "parent_issuer", "subject", "signer", "signer_title",
+               "recipients", "indicators", "in_period")
+
+
+def _first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
+    return db.execute("SELECT source, unit, received FROM sources WHERE sha256=? AND duplicate_of IS NULL "
+                      "ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+
+def unit_status(db: sqlite3.Connection) -> list[dict]:
+    rows = db.execute("""
+        WITH first AS (SELECT sha256, MIN(id) AS id FROM sources WHERE sha256 IS NOT NULL GROUP BY sha256),
+        unit_of AS (SELECT f.sha256, COALESCE(s.unit, '(no unit)') AS unit
+                    FROM first f JOIN sources s ON s.id = f.id)
+        SELECT u.unit,
+               COUNT(DISTINCT CASE WHEN fl.status='done' THEN d.id END) AS documents,
+               COUNT(DISTINCT CASE WHEN fl.status IN ('done','pending') THEN fl.sha256 END) AS files,
+               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256) WHERE u2.unit=u.unit) AS pages,
+               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
+                 WHERE u2.unit=u.unit AND p.method='ocr' AND p.status='done') AS ocr_pages,
+               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
+                 WHERE u2.unit=u.unit AND p.method='text') AS text_pages,
+               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
+                 WHERE u2.unit=u.unit AND p.status='pending') AS pending_pages,
+               (SELECT ROUND(AVG(p.confidence), 1) FROM pages p JOIN unit_of u2 USING (sha256)
+                 WHERE u2.unit=u.unit AND p.method='ocr' AND p.status='done') AS mean_confidence,
+               COUNT(DISTINCT CASE WHEN fl.status='quarantined' THEN fl.sha256 END) AS quarantined
+        FROM unit_of u JOIN files fl USING (sha256) LEFT JOIN documents d USING (sha256)
+        WHERE fl.status != 'archive'
+        GROUP BY u.unit ORDER BY u.unit""").fetchall()
+    result = [dict(r) for r in rows]
+    refused = db.execute("SELECT COALESCE(unit, '(no unit)') AS unit, COUNT(*) AS n FROM sources "
+                         "WHERE sha256 IS NULL GROUP BY 1").fetchall()
+    by_unit = {r["unit"]: r for r in result}
+    for r in refused:
+        row = by_unit.setdefault(r["unit"], {"unit": r["unit"], "documents": 0, "files": 0, "pages": 0,
+                                             "ocr_pages": 0, "text_pages": 0, "pending_pages": 0,
+                                             "mean_confidence": None, "quarantined": 0})
+        row["quarantined"] += r["n"]
+    return sorted(by_unit.values(), key=lambda r: r["unit"])
+
+
+def quarantine(db: sqlite3.Connection) -> list[dict]:
+    rows = db.execute("""
+        SELECT s.source, s.sha256, s.unit, COALESCE(f.error, s.error) AS error FROM sources s
+        LEFT JOIN files f ON f.sha256 = s.sha256
+        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL) OR (f.status='quarantined' AND s.duplicate_of IS NULL)
+        ORDER BY s.source""").fetchall()
+    return [dict(r) for r in rows]
+
+
+def documents(db: sqlite3.Connection) -> Iterator[dict]:
+    """One record per logical document (DESIGN.md §3), then one per quarantined file."""
+    for doc in db.execute("SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) "
+                          "WHERE f.status='done' ORDER BY f.added, d.sha256, d.first_page").fetchall():
+        src = _first_source(db, doc["sha256"])
+        pages = db.execute("SELECT n, method, confidence, text FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
+                           "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
+        facts = json.loads(doc["facts"]) if doc["facts"] else {}
+        record = {
+            "id": doc["id"], "sha256": doc["sha256"], "source": src["source"] if src else None,
+            "source_pages": [doc["first_page"], doc["last_page"]],
+            "unit": src["unit"] if src else None, "received": src["received"] if src else None,
+            "status": "done", "error": None,
+            "pages": [{"n": p["n"], "method": p["method"], "confidence": p["confidence"], "text": p["text"]}
+                      for p in pages],
+        }
+        record.update({k: facts.get(k) for k in FACT_FIELDS})
+        yield record
+    for q in quarantine(db):
+        yield {"source": q["source"], "sha256": q["sha256"], "unit": q["unit"], "status": "quarantined",
+               "error": q["error"]}
