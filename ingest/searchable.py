@@ -8,6 +8,7 @@ layer are copied untouched. Originals are never re-encoded except TIFF frames (s
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,24 +51,36 @@ def _new_pdf() -> FPDF:
     return pdf
 
 
-def _place_words(pdf: FPDF, page: PageText, scale: float, offset: tuple[float, float] = (0.0, 0.0)) -> None:
-    """Write each word invisibly over its box. ``scale`` converts original raster pixels to points."""
+def _place_words(pdf: FPDF, page: PageText, scale: float) -> None:
+    """Write each OCR line invisibly along its baseline on the original page.
+
+    Whole lines (not single words) keep phrase order for PDF search and copy; a line is turned by the
+    angle the cleaning step took out (deskew), so it lies on the original, possibly skewed, text row.
+    ``scale`` converts original raster pixels to points.
+    """
     if not page.words:
         return
     inverse = np.linalg.inv(np.array(page.matrix)) if page.matrix else np.eye(3)
+    angle = -math.degrees(math.atan2(inverse[1, 0], inverse[0, 0]))
+    lines: dict[int, list[list]] = {}
+    for word in page.words:
+        lines.setdefault(word[6], []).append(word)
     pdf.text_mode = TextMode.INVISIBLE
-    for text, _conf, left, top, width, height, _line in page.words:
-        corners = np.array([[left, top, 1], [left + width, top + height, 1]], dtype=float).T
-        (x0, x1), (y0, y1) = (inverse @ corners)[:2]
-        x0, x1 = sorted((x0, x1))
-        y0, y1 = sorted((y0, y1))
-        size = max(1.0, (y1 - y0) * scale)
+    for words in lines.values():
+        words.sort(key=lambda w: w[2])
+        left = min(w[2] for w in words)
+        right = max(w[2] + w[4] for w in words)
+        bottom = max(w[3] + w[5] for w in words)
+        heights = sorted(w[5] for w in words)
+        size = max(1.0, heights[len(heights) // 2] * scale * 1.25)
+        x, y, _ = inverse @ np.array([left, bottom, 1.0])
+        text = " ".join(w[0] for w in words)
         pdf.set_font_size(size)
         natural = pdf.get_string_width(text)
-        box_w = (x1 - x0) * scale
         if natural > 0:
-            pdf.set_stretching(max(10.0, min(1000.0, 100.0 * box_w / natural)))
-        pdf.text(offset[0] + x0 * scale, offset[1] + y1 * scale - size * 0.2, text)
+            pdf.set_stretching(max(10.0, min(1000.0, 100.0 * (right - left) * scale / natural)))
+        with pdf.rotation(angle, x * scale, y * scale):
+            pdf.text(x * scale, y * scale - size * 0.15, text)
     pdf.set_stretching(100)
     pdf.text_mode = TextMode.FILL
 
@@ -85,12 +98,11 @@ def searchable_pdf(original: Path, kind: str, pages: list[PageText]) -> bytes:
     if kind == "pdf":
         reader = PdfReader(str(original))
         for page in pages:
-            src = reader.pages[page.n - 1]
+            src = writer.add_page(reader.pages[page.n - 1])  # attached first: pypdf 7 merges only then
             if page.method == "ocr" and page.words:
                 box = src.mediabox
                 over = _overlay(float(box.width), float(box.height), page).pages[0]
                 src.merge_translated_page(over, float(box.left), float(box.bottom))
-            writer.add_page(src)
     else:
         pdf = _new_pdf()
         with Image.open(original) as img:

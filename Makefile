@@ -1,0 +1,54 @@
+# minhchung — two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+# Each installs what is missing (Debian packages when run as root, the .venv) and is a no-op for the rest.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 \
+                python3-venv
+# OCR results are cached by page-image digest; demo, tests and benchmarks share one cache.
+export MINHCHUNG_OCR_CACHE ?= $(CURDIR)/.cache/ocr
+
+.PHONY: demo test lint system venv clean
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages: $$missing (install them as root; see README 'Without root')"; exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: system venv
+	rm -rf demo-inbox demo-data
+	$(BIN)/minhchung samples demo-inbox
+	$(BIN)/minhchung --home demo-data ingest demo-inbox --unit-from-folder; rc=$$?; \
+	  if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
+	$(BIN)/minhchung --home demo-data status
+	$(BIN)/minhchung --home demo-data export --format jsonl -o demo-data/export.jsonl --pdf demo-data/searchable
+	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/"
+
+test: system venv
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf demo-inbox demo-data .pytest_cache
