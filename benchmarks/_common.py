@@ -103,6 +103,12 @@ def fresh(path: Path) -> Path:
     return path
 
 
+def absent(path: Path) -> Path:
+    """``path`` with whatever was there removed (a data home the CLI will create afresh)."""
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
 def fmt(value: object, digits: int = 2) -> str:
     if value is None:
         return "-"

@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from _common import check_ingest, children_cpu, fmt, fresh, pct, print_table, run_ingest, work_dir, write_json
+from _common import absent, check_ingest, children_cpu, fmt, fresh, pct, print_table, run_ingest, work_dir, write_json
 
 from ingest.text import cer, cer_any_order, nfc, squash
 
@@ -118,8 +118,7 @@ def materialise(inbox: Path, files: list[dict], dest: Path) -> list[Doc]:
 
 def run_pipeline(docs: list[Doc], folder: Path, work: Path, jobs: int) -> EngineRun:
     result = EngineRun("pipeline", jobs)
-    home, cache = work / "home", fresh(work / "ocr-cache")
-    shutil.rmtree(home, ignore_errors=True)
+    home, cache = absent(work / "home"), fresh(work / "ocr-cache")
     run = run_ingest(home, [folder], cache, ["--unit-from-folder"], jobs)
     check_ingest(run, "pipeline")
     result.wall, result.cpu, result.in_process = run.wall, run.cpu, run.in_process

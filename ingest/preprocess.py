@@ -137,18 +137,30 @@ def quarter_turn(grey: np.ndarray, turns: int) -> tuple[np.ndarray, np.ndarray]:
     return out, np.vstack([np.array(matrices[turns], dtype=float), [0, 0, 1]])
 
 
-def clean(image: np.ndarray, *, deskew: bool = True) -> Cleaned:
-    grey = to_grey(image)
+STEPS = ("red-channel", "crop-borders", "flatten-light", "median3", "orient-deskew")
+
+
+def clean(image: np.ndarray, *, deskew: bool = True, skip: frozenset[str] = frozenset()) -> Cleaned:
+    """Run the cleaning steps; ``skip`` names steps to leave out (for measuring what each one is worth)."""
+    if image.ndim == 3:
+        grey = to_grey(image) if "red-channel" not in skip else np.ascontiguousarray(
+            (image[:, :, :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8))
+    else:
+        grey = image
     matrix = np.eye(3)
-    steps = ["red-channel"]
+    steps = [] if "red-channel" in skip else ["red-channel"]
     top, bottom, left, right = dark_border_box(grey)
-    if (top, left) != (0, 0) or (bottom, right) != grey.shape:
+    if "crop-borders" not in skip and ((top, left) != (0, 0) or (bottom, right) != grey.shape):
         grey = grey[top:bottom, left:right]
         matrix = np.array([[1, 0, -left], [0, 1, -top], [0, 0, 1]], dtype=float) @ matrix
         steps.append("crop-borders")
-    grey = flatten_illumination(grey)
-    grey = cv2.medianBlur(grey, 3)
-    steps += ["flatten-light", "median3"]
+    if "flatten-light" not in skip:
+        grey = flatten_illumination(grey)
+        steps.append("flatten-light")
+    if "median3" not in skip:
+        grey = cv2.medianBlur(grey, 3)
+        steps.append("median3")
+    deskew = deskew and "orient-deskew" not in skip
     turns, skew = estimate_orientation(grey) if deskew else (0, 0.0)
     if turns:
         grey, m = quarter_turn(grey, turns)
