@@ -123,15 +123,21 @@ def pct(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value * 100:.{digits}f} %"
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "") -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", left: int = 1) -> None:
+    """A plain-text table; the first ``left`` columns are left-aligned, the rest right-aligned."""
     cells = [[c if isinstance(c, str) else fmt(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) if i < left else v.rjust(w)
+                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+
     if title:
         print(f"\n{title}")
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))))
-    print("  ".join("-" * w for w in widths))
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
     for row in cells:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(line(row))
 
 
 def write_json(path: Path | None, data: dict) -> None:

@@ -28,7 +28,9 @@ def _pages(per_profile: int) -> list[tuple[str, np.ndarray, list[str]]]:
     out = []
     for k, profile in enumerate(sorted(PROFILES)):
         spec = specs[k % len(specs)]
-        for img, page in scan_pages(spec, profile, np.random.default_rng(k))[:per_profile]:
+        rendered = scan_pages(spec, profile, np.random.default_rng(k))
+        # first pages (header) and the last page (signature, red seal) of each document
+        for img, page in rendered[:per_profile] + rendered[-1:]:
             out.append((profile, np.asarray(img), page.lines))
     return out
 
@@ -46,7 +48,7 @@ def _run(args: tuple[str, np.ndarray, list[str], frozenset[str], str]) -> tuple[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", default="Vietnamese")
-    ap.add_argument("--pages-per-profile", type=int, default=1)
+    ap.add_argument("--pages-per-profile", type=int, default=1, help="first pages; the last page is always added")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", dest="json_out")
     a = ap.parse_args()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -60,6 +61,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOptions,
            progress: Progress | None = None) -> Summary:
+    start = time.perf_counter()
     summary = Summary()
     home.create()
     db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (location TEXT PRIMARY KEY)")
@@ -72,6 +74,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
             progress("discover", summary.sources, 0)
     _run_pages(home, db, opts, summary, progress)
     _collect_quarantine(db, summary)
+    summary.seconds = round(time.perf_counter() - start, 3)
     return summary
 
 
