@@ -8,7 +8,6 @@ it under its name; the archive itself is a source too and is kept whole.
 from __future__ import annotations
 
 import io
-import os
 import stat
 import tempfile
 import zipfile
@@ -184,6 +183,3 @@ def _copy(src: BinaryIO, dst: BinaryIO | io.BufferedIOBase | tempfile.SpooledTem
         n += len(chunk)
     return n
 
-
-def file_mtime_ns(path: str) -> int:
-    return os.stat(path).st_mtime_ns

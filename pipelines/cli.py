@@ -64,9 +64,8 @@ def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_
                            tesseract_cmd=os.environ.get("MINHCHUNG_TESSERACT", "tesseract"))
     opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
                          jobs=jobs or max(1, os.cpu_count() or 1), ocr=ocr_mode, dpi=dpi, settings=settings)
-    db = connect(home.catalog) if home.root.exists() else None
     home.create()
-    db = db or connect(home.catalog)
+    db = connect(home.catalog)
     progress = BatchProgress(quiet=as_json)
     try:
         summary = ingest(home, db, list(paths), opts, progress)

@@ -116,7 +116,7 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
             summary.unchanged += 1
             return
         first = db.execute("SELECT id, source FROM sources WHERE sha256=? ORDER BY id LIMIT 1", (sha,)).fetchone()
-        cur = db.execute(
+        db.execute(
             "INSERT INTO sources (location, source, sha256, unit, received, size, mtime, error, duplicate_of, added) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (item.location, item.source, sha, unit, received, size, mtime, unit_error,
@@ -124,7 +124,6 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
         if first:
             summary.duplicates.append({"source": item.source, "same_as": first["source"], "sha256": sha})
             return
-        del cur
         _plan_file(home, db, sha, size, item, opts, summary, unit_error)
 
 
