@@ -119,8 +119,7 @@ def searchable_pdf(original: Path, kind: str, pages: list[PageText]) -> bytes:
                     pdf.image(str(original), x=0, y=0, w=w_pt, h=h_pt)
                 else:
                     pdf.image(frame, x=0, y=0, w=w_pt, h=h_pt)
-                _place_words(pdf, PageText(page.n, page.method, page.words, page.matrix, int(dpi)),
-                             72.0 / dpi)
+                _place_words(pdf, page, 72.0 / dpi)
         return bytes(pdf.output())
     buf = io.BytesIO()
     writer.write(buf)

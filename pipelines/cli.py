@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +31,13 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+def _open_catalog(home: Home) -> sqlite3.Connection:
+    """The existing catalog of ``home`` (commands that read must not create an empty one)."""
+    if not home.catalog.exists():
+        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
+    return connect(home.catalog)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,9 +98,7 @@ def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_
 @click.pass_obj
 def status(home: Home, as_json: bool) -> None:
     """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
-    if not home.catalog.exists():
-        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
-    db = connect(home.catalog)
+    db = _open_catalog(home)
     units, quarantined = report.unit_status(db), report.quarantine(db)
     if as_json:
         click.echo(json.dumps({"units": units, "quarantined": quarantined}, ensure_ascii=False, indent=2))
@@ -124,9 +130,7 @@ def status(home: Home, as_json: bool) -> None:
 @click.pass_obj
 def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
     """Export documents (DESIGN.md §3) and, with --pdf, searchable PDFs."""
-    if not home.catalog.exists():
-        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
-    db = connect(home.catalog)
+    db = _open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         for record in report.documents(db):

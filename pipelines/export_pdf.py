@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ingest.searchable import PageText, searchable_pdf
 from pipelines.home import Home
+from pipelines.report import first_source
 
 
 def _safe_name(text: str) -> str:
@@ -21,7 +22,7 @@ def export_searchable(home: Home, db: sqlite3.Connection, folder: Path) -> list[
     docs = db.execute("SELECT d.id, d.sha256, d.first_page, d.last_page, f.kind, f.dpi FROM documents d "
                       "JOIN files f USING (sha256) WHERE f.status='done' ORDER BY d.id").fetchall()
     for doc in docs:
-        src = db.execute("SELECT source FROM sources WHERE sha256=? ORDER BY id LIMIT 1", (doc["sha256"],)).fetchone()
+        src = first_source(db, doc["sha256"])
         rows = db.execute("SELECT n, method, words, matrix FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
                           "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
         pages = [PageText(r["n"], r["method"], json.loads(r["words"]) if r["words"] else [],

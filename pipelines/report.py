@@ -12,30 +12,36 @@ FACT_FIELDS = ("doc_type", "doc_type_name", "doc_type_confidence", "doc_type_why
                "recipients", "indicators", "in_period")
 
 
-def _first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
+def first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
+    """The first place this content was received from (its unit and received date count)."""
     return db.execute("SELECT source, unit, received FROM sources WHERE sha256=? AND duplicate_of IS NULL "
                       "ORDER BY id LIMIT 1", (sha256,)).fetchone()
 
 
 def unit_status(db: sqlite3.Connection) -> list[dict]:
+    """One row per unit; pages and documents are counted once per file, then summed per unit."""
     rows = db.execute("""
         WITH first AS (SELECT sha256, MIN(id) AS id FROM sources WHERE sha256 IS NOT NULL GROUP BY sha256),
         unit_of AS (SELECT f.sha256, COALESCE(s.unit, '(no unit)') AS unit
-                    FROM first f JOIN sources s ON s.id = f.id)
+                    FROM first f JOIN sources s ON s.id = f.id),
+        page_stats AS (SELECT sha256, COUNT(*) AS pages,
+                              SUM(method='ocr' AND status='done') AS ocr_pages,
+                              SUM(method='text') AS text_pages,
+                              SUM(status='pending') AS pending_pages,
+                              SUM(CASE WHEN method='ocr' AND status='done' THEN confidence END) AS confidence_sum
+                       FROM pages GROUP BY sha256),
+        doc_stats AS (SELECT sha256, COUNT(*) AS documents FROM documents GROUP BY sha256)
         SELECT u.unit,
-               COUNT(DISTINCT CASE WHEN fl.status='done' THEN d.id END) AS documents,
-               COUNT(DISTINCT CASE WHEN fl.status IN ('done','pending') THEN fl.sha256 END) AS files,
-               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256) WHERE u2.unit=u.unit) AS pages,
-               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
-                 WHERE u2.unit=u.unit AND p.method='ocr' AND p.status='done') AS ocr_pages,
-               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
-                 WHERE u2.unit=u.unit AND p.method='text') AS text_pages,
-               (SELECT COUNT(*) FROM pages p JOIN unit_of u2 USING (sha256)
-                 WHERE u2.unit=u.unit AND p.status='pending') AS pending_pages,
-               (SELECT ROUND(AVG(p.confidence), 1) FROM pages p JOIN unit_of u2 USING (sha256)
-                 WHERE u2.unit=u.unit AND p.method='ocr' AND p.status='done') AS mean_confidence,
-               COUNT(DISTINCT CASE WHEN fl.status='quarantined' THEN fl.sha256 END) AS quarantined
-        FROM unit_of u JOIN files fl USING (sha256) LEFT JOIN documents d USING (sha256)
+               COALESCE(SUM(CASE WHEN fl.status='done' THEN d.documents END), 0) AS documents,
+               SUM(fl.status IN ('done', 'pending')) AS files,
+               COALESCE(SUM(p.pages), 0) AS pages,
+               COALESCE(SUM(p.ocr_pages), 0) AS ocr_pages,
+               COALESCE(SUM(p.text_pages), 0) AS text_pages,
+               COALESCE(SUM(p.pending_pages), 0) AS pending_pages,
+               ROUND(SUM(p.confidence_sum) / NULLIF(SUM(p.ocr_pages), 0), 1) AS mean_confidence,
+               SUM(fl.status='quarantined') AS quarantined
+        FROM unit_of u JOIN files fl USING (sha256)
+        LEFT JOIN page_stats p USING (sha256) LEFT JOIN doc_stats d USING (sha256)
         WHERE fl.status != 'archive'
         GROUP BY u.unit ORDER BY u.unit""").fetchall()
     result = [dict(r) for r in rows]
@@ -50,11 +56,18 @@ def unit_status(db: sqlite3.Connection) -> list[dict]:
     return sorted(by_unit.values(), key=lambda r: r["unit"])
 
 
-def quarantine(db: sqlite3.Connection) -> list[dict]:
-    rows = db.execute("""
+def quarantine(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
+    """Quarantined files and refused zip entries with their reasons.
+
+    ``batch``: only sources in the ingest batch's TEMP table ``batch`` (every source given, also one whose
+    content was already known bad); otherwise each bad content once, under its first source.
+    """
+    rows = db.execute(f"""
         SELECT s.source, s.sha256, s.unit, COALESCE(f.error, s.error) AS error FROM sources s
+        {"JOIN batch b ON b.location = s.location" if batch else ""}
         LEFT JOIN files f ON f.sha256 = s.sha256
-        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL) OR (f.status='quarantined' AND s.duplicate_of IS NULL)
+        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL)
+           OR (f.status='quarantined' AND {"1" if batch else "s.duplicate_of IS NULL"})
         ORDER BY s.source""").fetchall()
     return [dict(r) for r in rows]
 
@@ -63,7 +76,7 @@ def documents(db: sqlite3.Connection) -> Iterator[dict]:
     """One record per logical document (DESIGN.md §3), then one per quarantined file."""
     for doc in db.execute("SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) "
                           "WHERE f.status='done' ORDER BY f.added, d.sha256, d.first_page").fetchall():
-        src = _first_source(db, doc["sha256"])
+        src = first_source(db, doc["sha256"])
         pages = db.execute("SELECT n, method, confidence, text FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
                            "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
         facts = json.loads(doc["facts"]) if doc["facts"] else {}

@@ -21,6 +21,7 @@ from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
 from pipelines.catalog import Tx, dumps, finish_file, now
 from pipelines.home import Home
+from pipelines.report import quarantine
 from pipelines.worker import PageResult, PageTask, init_worker, run_page
 
 
@@ -73,7 +74,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
         if progress:
             progress("discover", summary.sources, 0)
     _run_pages(home, db, opts, summary, progress)
-    _collect_quarantine(db, summary)
+    summary.quarantined = quarantine(db, batch=True)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
 
@@ -232,12 +233,3 @@ def _record(db: sqlite3.Connection, result: PageResult, summary: Summary, remain
         remaining[result.sha256] -= 1
         if remaining[result.sha256] == 0:
             finish_file(db, result.sha256)
-
-
-def _collect_quarantine(db: sqlite3.Connection, summary: Summary) -> None:
-    """Every quarantined thing this batch touched, with its reason (already known ones too)."""
-    rows = db.execute(
-        "SELECT s.source, s.sha256, s.unit, COALESCE(s.error, f.error) AS error FROM sources s "
-        "JOIN batch b ON b.location = s.location LEFT JOIN files f ON f.sha256 = s.sha256 "
-        "WHERE (s.sha256 IS NULL AND s.error IS NOT NULL) OR f.status='quarantined' ORDER BY s.id").fetchall()
-    summary.quarantined = [dict(r) for r in rows]
