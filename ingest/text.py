@@ -9,6 +9,29 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Search/matching form: NFC, lowercase, tone and vowel marks removed, đ→d ("Đắk Lắk" → "dak lak").
+
+    Length is preserved character for character (every Vietnamese letter folds to one ASCII letter), so
+    offsets found in the folded text are valid in the NFC text.
+    """
+    text = nfc(text).lower()
+    return text if text.isascii() else text.translate(_FOLD)
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0x00C0, 0x1EFA):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base.isascii() and base.isalpha() and base != ch:
+            table[code] = base.lower()
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def squash(text: str) -> str:
     """NFC with every run of white space made one space (the form CER is measured on)."""
     return " ".join(nfc(text).split())
