@@ -1,0 +1,83 @@
+"""Where things are on an official document (Nghị định 30/2020, Phụ lục I), found in OCR text.
+
+Every function here takes the page text as lines and works on the folded form (:func:`ingest.text.fold`:
+lowercase, no tone or vowel marks, đ→d) so that OCR's typical diacritic errors ("KÉ HOẠCH", "ỦY BẠN")
+do not matter; folding keeps string length, so an index found in the folded text is valid in the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from ingest.text import fold
+
+QUOC_HIEU = "cong hoa xa hoi chu nghia viet nam"
+TIEU_NGU = "doc lap - tu do - hanh phuc"
+DANG = "dang cong san viet nam"
+
+# "Số: 15/KH-SNV", "Số 12-KH/HU", "SỐ: 83/2025/QĐ-UBND" (also OCR's "Sô", "S6").
+SO_LINE = re.compile(r"^\s*s[o6]\s*[:;.,]?\s*\d", re.IGNORECASE)
+# Lines that open the body: the title and the header are above them.
+BODY_START = re.compile(r"^\s*(can cu|thuc hien|kinh gui|dieu 1\b|theo de nghi|xet de nghi|i\.\s)")
+# "Kèm theo Quyết định số …" at the start of a line (optionally in brackets): an attachment's caption.
+ATTACHED = re.compile(
+    r"^\s*\(?\s*(ban hanh\s+)?kem theo\s+(quyet dinh|ke hoach|nghi quyet|cong van|bao cao|chi thi|thong tu|"
+    r"huong dan|to trinh|thong bao|chuong trinh)\s+so\b")
+
+HEADER_LINES = 20
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def is_upper(line: str, share: float = 0.8) -> bool:
+    """Mostly capital letters (title lines, agency names, signature titles); at least two letters."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= share * len(letters)
+
+
+def letters(line: str) -> str:
+    """The folded line with everything but letters, digits and single spaces removed."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(line)).split())
+
+
+def has_national_header(lines: list[str], limit: int = HEADER_LINES) -> bool:
+    """Quốc hiệu / tiêu ngữ or the Party heading among the first lines, tolerant to OCR errors and to the
+    heading being broken over two lines ("CỘNG HÒA XÃ HỘI\\nCHỦ NGHĨA VIỆT NAM")."""
+    top = " ".join(letters(line) for line in lines[:limit])
+    return any(fuzz.partial_ratio(target, top) >= 88
+               for target in (QUOC_HIEU, letters(TIEU_NGU), DANG))
+
+
+def has_so_line(lines: list[str], limit: int = HEADER_LINES) -> bool:
+    return any(SO_LINE.match(fold(line)) for line in lines[:limit])
+
+
+def is_header_line(line: str) -> bool:
+    """Quốc hiệu, tiêu ngữ, Party heading or a decoration line: never an agency name."""
+    folded = letters(line)
+    if not folded:
+        return True
+    return any(Levenshtein.normalized_similarity(folded, target) >= 0.8 or target.startswith(folded)
+               and len(folded) >= 8 for target in (QUOC_HIEU, letters(TIEU_NGU), DANG, "cong hoa xa hoi",
+                                                    "chu nghia viet nam"))
+
+
+def body_start(lines: list[str], limit: int = 45) -> int:
+    """Index of the first body line ("Căn cứ …", "Thực hiện …", "Kính gửi:"…), or min(len, limit)."""
+    for i, line in enumerate(lines[:limit]):
+        if BODY_START.match(fold(line)):
+            return i
+    return min(len(lines), limit)
+
+
+def attachment_line(lines: list[str], start: int = 0) -> int | None:
+    """Index of the first attachment caption at or after ``start``, or None."""
+    for i in range(start, len(lines)):
+        if ATTACHED.match(fold(lines[i])):
+            return i
+    return None
