@@ -40,6 +40,7 @@ demo: system venv
 	$(BIN)/minhchung --home demo-data ingest demo-inbox --unit-from-folder; rc=$$?; \
 	  if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi
 	$(BIN)/minhchung --home demo-data status
+	$(BIN)/minhchung --home demo-data documents
 	$(BIN)/minhchung --home demo-data export --format jsonl -o demo-data/export.jsonl --pdf demo-data/searchable
 	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/"
 

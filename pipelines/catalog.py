@@ -1,4 +1,4 @@
-"""The SQLite catalog (WAL): files, their sources, pages, documents; quarantine is a status.
+"""The SQLite catalog (WAL): files, their sources, pages, documents, corrections, audit; quarantine is a status.
 
 Only the main process writes; workers return results. Every page result is committed on its own, so a
 killed batch loses at most the pages in flight.
@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,6 +68,29 @@ CREATE TABLE IF NOT EXISTS documents (
     facts TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+-- A reviewer's correction of one field of one document (the latest wins); kept apart from the facts so
+-- that classifying again never overwrites it. Document ids are "<sha256[:16]>-<first page>", stable.
+CREATE TABLE IF NOT EXISTS corrections (
+    doc_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (doc_id, field)
+);
+-- Every change a person made, never updated or deleted.
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    note TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc_id);
 """
 
 
@@ -88,6 +111,9 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     elif int(row["value"]) > SCHEMA_VERSION:
         raise RuntimeError(f"{path} was written by a newer minhchung (schema {row['value']})")
+    elif int(row["value"]) < SCHEMA_VERSION:
+        # v1 → v2: new tables only (created above); v1 documents have no facts and are classified again.
+        db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
     return db
 
 
@@ -106,7 +132,9 @@ class Tx:
 
 
 def finish_file(db: sqlite3.Connection, sha256: str) -> str:
-    """Set a file's status once no page is pending: done, or quarantined naming the failed pages."""
+    """Set a file's status once no page is pending: done, or quarantined naming the failed pages.
+
+    Documents are made by classification (:mod:`pipelines.classifying`), after the batch's pages."""
     failed = db.execute("SELECT n, error FROM pages WHERE sha256=? AND status='failed' ORDER BY n",
                         (sha256,)).fetchall()
     if failed:
@@ -114,10 +142,6 @@ def finish_file(db: sqlite3.Connection, sha256: str) -> str:
         db.execute("UPDATE files SET status='quarantined', error=?, finished=? WHERE sha256=?",
                    (reason, now(), sha256))
         return "quarantined"
-    count = db.execute("SELECT page_count FROM files WHERE sha256=?", (sha256,)).fetchone()[0]
-    db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
-    db.execute("INSERT INTO documents (id, sha256, first_page, last_page, facts) VALUES (?, ?, 1, ?, NULL)",
-               (f"{sha256[:16]}-1", sha256, count))
     db.execute("UPDATE files SET status='done', error=NULL, finished=? WHERE sha256=?", (now(), sha256))
     return "done"
 

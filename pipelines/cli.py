@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.table import Table
 from ingest.ocr import OcrSettings
 from pipelines import report
 from pipelines.catalog import connect
+from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog, period_of
 from pipelines.home import Home
 from pipelines.progress import BatchProgress
 from pipelines.runner import IngestOptions, ingest
@@ -31,13 +31,6 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
-
-
-def _open_catalog(home: Home) -> sqlite3.Connection:
-    """The existing catalog of ``home`` (commands that read must not create an empty one)."""
-    if not home.catalog.exists():
-        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
-    return connect(home.catalog)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,7 +91,7 @@ def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_
 @click.pass_obj
 def status(home: Home, as_json: bool) -> None:
     """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
-    db = _open_catalog(home)
+    db = open_catalog(home)
     units, quarantined = report.unit_status(db), report.quarantine(db)
     if as_json:
         click.echo(json.dumps({"units": units, "quarantined": quarantined}, ensure_ascii=False, indent=2))
@@ -130,10 +123,10 @@ def status(home: Home, as_json: bool) -> None:
 @click.pass_obj
 def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
     """Export documents (DESIGN.md §3) and, with --pdf, searchable PDFs."""
-    db = _open_catalog(home)
+    db = open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for record in report.documents(db):
+        for record in report.documents(db, period_of(db)):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if output:
@@ -156,3 +149,7 @@ def samples(outdir: Path, seed: int) -> None:
     pages = sum(len(f.pages) for f in manifest.files)
     click.echo(f"{len(manifest.files)} files ({pages} pages, {len(manifest.specs)} documents, "
                f"{sum(1 for f in manifest.files if f.bad)} bad on purpose) written to {outdir}")
+
+
+for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd):
+    main.add_command(_command)

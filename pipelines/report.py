@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 
-# Facts that the classification stage fills; null until then (DESIGN.md §3).
+from pipelines import corrections
+
+# Facts that the classification stage fills; null until then (DESIGN.md §3). After the contract's
+# fields: authority ("KT. Chủ tịch"), issuer_kind (SO, HUYEN, …), party (Party document scheme), and
+# attachments issued with the document ([{"type", "title", "source_pages"}]).
 FACT_FIELDS = ("doc_type", "doc_type_name", "doc_type_confidence", "doc_type_why", "number", "symbol",
                "issued", "place", "issuer", "parent_issuer", "subject", "signer", "signer_title",
-               "recipients", "indicators", "in_period")
+               "recipients", "indicators", "in_period", "authority", "issuer_kind", "party", "attachments")
 
 
 def first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
@@ -72,8 +77,10 @@ def quarantine(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def documents(db: sqlite3.Connection) -> Iterator[dict]:
-    """One record per logical document (DESIGN.md §3), then one per quarantined file."""
+def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None) -> Iterator[dict]:
+    """One record per logical document (DESIGN.md §3), then one per quarantined file. Reviewers'
+    corrections are applied and listed in ``corrected``; ``period`` decides ``in_period`` of a corrected
+    date."""
     for doc in db.execute("SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) "
                           "WHERE f.status='done' ORDER BY f.added, d.sha256, d.first_page").fetchall():
         src = first_source(db, doc["sha256"])
@@ -89,7 +96,7 @@ def documents(db: sqlite3.Connection) -> Iterator[dict]:
                       for p in pages],
         }
         record.update({k: facts.get(k) for k in FACT_FIELDS})
-        yield record
+        yield corrections.apply(record, corrections.corrections_of(db, doc["id"]), period)
     for q in quarantine(db):
         yield {"source": q["source"], "sha256": q["sha256"], "unit": q["unit"], "status": "quarantined",
                "error": q["error"]}

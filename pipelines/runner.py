@@ -20,6 +20,7 @@ from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
 from pipelines.catalog import Tx, dumps, finish_file, now
+from pipelines.classifying import classify_pending
 from pipelines.home import Home
 from pipelines.report import quarantine
 from pipelines.worker import PageResult, PageTask, init_worker, run_page
@@ -36,6 +37,7 @@ class IngestOptions:
     settings: OcrSettings = field(default_factory=OcrSettings)
     pixel_limit: int = DEFAULT_PIXEL_LIMIT
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
+    index_set: str | None = None  # None: the catalog's (or the default)
 
 
 @dataclass
@@ -51,6 +53,8 @@ class Summary:
     pages_cached: int = 0
     pages_not_ocred: int = 0
     pages_failed: int = 0
+    files_classified: int = 0
+    documents: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -74,6 +78,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
         if progress:
             progress("discover", summary.sources, 0)
     _run_pages(home, db, opts, summary, progress)
+    summary.files_classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
     summary.quarantined = quarantine(db, batch=True)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary

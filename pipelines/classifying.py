@@ -1,0 +1,88 @@
+"""Classification stage: split done files into documents and store their facts.
+
+Runs in the main process after a batch's pages (it takes milliseconds per document). A file is classified
+when it is done and has no classified document yet, or when asked again (``minhchung classify``); the
+documents of a file are replaced in one transaction, and reviewers' corrections, which live in their own
+table, are never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from classify.indexset import IndexSet, load_index_set
+from classify.indicators import Tagger, in_period
+
+from classify.facts import document_facts
+from classify.segment import segment
+from pipelines.catalog import Tx, dumps
+
+DEFAULT_INDEX_SET = "paca-2024"
+
+
+def doc_id(sha256: str, first_page: int) -> str:
+    return f"{sha256[:16]}-{first_page}"
+
+
+def active_index_set(db: sqlite3.Connection, ref: str | None = None) -> IndexSet:
+    """The index set named by ``ref`` (and remembered in the catalog), else the catalog's, else the default."""
+    if ref:
+        index_set = load_index_set(ref)
+        with Tx(db):
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('index_set', ?)", (ref,))
+        return index_set
+    row = db.execute("SELECT value FROM meta WHERE key='index_set'").fetchone()
+    return load_index_set(row["value"] if row else DEFAULT_INDEX_SET)
+
+
+@dataclass
+class Classifier:
+    """The index set and its tagger, built once per run (the tagger compiles every phrase)."""
+
+    index_set: IndexSet
+    tagger: Tagger
+
+    @classmethod
+    def build(cls, index_set: IndexSet) -> Classifier:
+        return cls(index_set, Tagger(index_set))
+
+
+def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -> int:
+    """(Re)make the documents of one done file; returns how many."""
+    rows = db.execute("SELECT n, text FROM pages WHERE sha256=? ORDER BY n", (sha256,)).fetchall()
+    texts = [r["text"] or "" for r in rows]
+    segments = segment(texts)
+    records = []
+    for seg in segments:
+        facts = document_facts(texts[seg.first_page - 1:seg.last_page], seg.first_page, seg.attachments,
+                               classifier.tagger)
+        facts["segment_why"] = seg.why
+        issued = facts["issued"]
+        facts["in_period"] = in_period(_date(issued), classifier.index_set) if issued else None
+        facts["index_set"] = classifier.index_set.id
+        records.append((doc_id(sha256, seg.first_page), sha256, seg.first_page, seg.last_page, dumps(facts)))
+    with Tx(db):
+        db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
+        db.executemany("INSERT INTO documents (id, sha256, first_page, last_page, facts) VALUES (?, ?, ?, ?, ?)",
+                       records)
+    return len(records)
+
+
+def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
+                     index_set_ref: str | None = None) -> tuple[int, int]:
+    """Classify done files without classified documents (or every done file); returns (files, documents)."""
+    where = "" if everything else (" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256=f.sha256 "
+                                   "AND d.facts IS NOT NULL)")
+    shas = [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where} ORDER BY added")]
+    if not shas:
+        return 0, 0
+    if classifier is None:
+        classifier = Classifier.build(active_index_set(db, index_set_ref))
+    return len(shas), sum(classify_file(db, sha, classifier) for sha in shas)
+
+
+def _date(iso: str):
+    from datetime import date
+
+    return date.fromisoformat(iso)

@@ -1,0 +1,146 @@
+"""Commands about documents: ``documents`` (table), ``classify``, ``correct``, ``audit``.
+
+They are attached to the ``minhchung`` group in :mod:`pipelines.cli`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from datetime import date, datetime
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pipelines import corrections, report
+from pipelines.catalog import connect
+from pipelines.classifying import Classifier, active_index_set, classify_pending
+from pipelines.home import Home
+
+
+def open_catalog(home: Home) -> sqlite3.Connection:
+    """The existing catalog of ``home`` (commands that read must not create an empty one)."""
+    if not home.catalog.exists():
+        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
+    return connect(home.catalog)
+
+
+def period_of(db: sqlite3.Connection) -> tuple[date, date]:
+    index_set = active_index_set(db)
+    return index_set.period_from, index_set.period_to
+
+
+@click.command("documents")
+@click.option("--unit", help="Only this unit.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document (no page texts).")
+@click.pass_obj
+def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
+    """Table of documents: type, symbol, date, issuer, indicators (corrected values marked *)."""
+    db = open_catalog(home)
+    rows = [r for r in report.documents(db, period_of(db)) if r.get("status") == "done"
+            and (unit is None or r["unit"] == unit)]
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps({k: v for k, v in r.items() if k != "pages"}, ensure_ascii=False))
+        return
+    table = Table(title=f"Documents: {len(rows)}", show_lines=False)
+    for col in ("Id", "Unit", "Pages", "Type", "Symbol", "Issued", "Issuer", "Indicators", "In period"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        fixed = {m["field"].split(":")[0] for m in r["corrected"]}
+
+        def mark(field: str, text: str, fixed: set[str] = fixed) -> str:
+            return f"{text}*" if field in fixed else text
+
+        pages = "-".join(str(p) for p in dict.fromkeys(r["source_pages"]))
+        inds = ", ".join(t["id"] for t in r["indicators"] or []) or "-"
+        table.add_row(r["id"], r["unit"] or "-", pages, mark("doc_type", r["doc_type"] or "?"),
+                      mark("symbol", r["symbol"] or "-"), mark("issued", r["issued"] or "-"),
+                      mark("issuer", r["issuer"] or "-"), mark("indicator", inds),
+                      {True: "yes", False: "no", None: "?"}[r["in_period"]])
+    Console(width=max(140, Console().width)).print(table)
+
+
+@click.command("classify")
+@click.option("--all", "everything", is_flag=True, help="Classify every document again (corrections stay).")
+@click.option("--index-set", help="Index set id (e.g. paca-2024) or YAML file; remembered in the catalog.")
+@click.pass_obj
+def classify_cmd(home: Home, everything: bool, index_set: str | None) -> None:
+    """Split files into documents and classify them (ingest does this for new files)."""
+    db = open_catalog(home)
+    classifier = Classifier.build(active_index_set(db, index_set))
+    files, docs = classify_pending(db, classifier, everything=everything)
+    click.echo(f"{files} files classified into {docs} documents with index set {classifier.index_set.id}")
+
+
+def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list:
+    changes = []
+    for v in values:
+        if len(v) < 2 or v[0] not in "+-":
+            raise click.BadParameter(f"{v!r}: write +ID to add or -ID to remove, e.g. +B.1.9")
+        changes.append(corrections.Change(f"indicator:{v[1:]}", v[0] == "+"))
+    return changes
+
+
+def _iso(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+@click.command("correct")
+@click.argument("doc")
+@click.option("--type", "doc_type", help="Type code, e.g. KH, QĐ, CV.")
+@click.option("--indicator", "indicators", multiple=True, callback=_indicator_change,
+              help="+ID adds, -ID removes an indicator (repeatable).")
+@click.option("--issued", callback=_iso, help="Issue date YYYY-MM-DD.")
+@click.option("--number")
+@click.option("--symbol")
+@click.option("--issuer")
+@click.option("--signer")
+@click.option("--subject")
+@click.option("--unit", help="The unit the document counts for.")
+@click.option("--note", help="Why (kept in the audit log).")
+@click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
+@click.pass_obj
+def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, issued: str | None,
+                number: str | None, symbol: str | None, issuer: str | None, signer: str | None,
+                subject: str | None, unit: str | None, note: str | None, who: str | None) -> None:
+    """Correct a document's facts; kept over any later classification and written to the audit log."""
+    db = open_catalog(home)
+    values = {"doc_type": doc_type, "issued": issued, "number": number, "symbol": symbol, "issuer": issuer,
+              "signer": signer, "subject": subject, "unit": unit}
+    changes = [corrections.Change(k, v) for k, v in values.items() if v is not None] + indicators
+    if not changes:
+        raise click.UsageError("nothing to correct: give --type, --indicator, --issued, …")
+    ids = {ind.id for ind in active_index_set(db).indicators()}
+    who = who or os.environ.get("MINHCHUNG_USER") or getpass.getuser()
+    try:
+        checked = [corrections.validate(c, ids) for c in changes]
+        entries = corrections.correct(db, doc, checked, who, note)
+    except corrections.CorrectionError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for e in entries:
+        click.echo(f"{e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r} ({e['who']}, {e['at']})")
+
+
+@click.command("audit")
+@click.argument("doc", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def audit_cmd(home: Home, doc: str | None, as_json: bool) -> None:
+    """The audit log of reviewers' changes (all, or one document's)."""
+    db = open_catalog(home)
+    entries = corrections.audit_log(db, doc)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        note = f" — {e['note']}" if e["note"] else ""
+        click.echo(f"{e['at']} {e['who']} {e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r}{note}")

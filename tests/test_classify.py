@@ -1,0 +1,151 @@
+"""Classification end to end on the sample inbox (real OCR, real catalog, through the CLI).
+
+The sample documents' specs are the ground truth: type, symbol, date, issuer, parent, signer.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime
+
+import pytest
+from conftest import run_cli
+
+from ingest.text import fold
+from pipelines.samples.inbox import Manifest
+
+# What each sample document is evidence of (the issue's examples); the first id must be among the tags.
+EXPECTED_INDICATORS = {
+    "01": "A.1.1", "02": "B.1.7", "03": "B.1.10", "04": "A.2.2", "05": "B.1.8", "06": "B.1.9",
+    "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.3", "11": "C.1.3",
+}
+
+
+def export(home) -> list[dict]:
+    out = run_cli("--home", str(home), "export", check_codes=(0,)).stdout
+    return [r for r in map(json.loads, out.splitlines()) if r["status"] == "done"]
+
+
+def expected_documents(manifest: Manifest) -> list[tuple[str, int, int, str, bool]]:
+    """(source, first page, last page, spec name, whether the file holds the document's first page)."""
+    out = []
+    for f in manifest.good:
+        run_start = 1
+        for i, page in enumerate(f.pages, 1):
+            last = i == len(f.pages) or f.pages[i].doc != page.doc
+            if last:
+                spec = manifest.specs[f.pages[run_start - 1].doc]
+                first_page = f.pages[run_start - 1]
+                head = first_page.digital or any(spec.number in line for line in first_page.lines)
+                out.append((f.path, run_start, i, spec.name, head))
+                run_start = i + 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def records(ingested) -> dict[tuple[str, int], dict]:
+    # sources are named from the folder given to ingest ("inbox/…"); the manifest from inside it
+    return {(r["source"].removeprefix("inbox/"), r["source_pages"][0]): r for r in export(ingested["home"])}
+
+
+def test_files_are_split_into_their_documents(ingested, records):
+    expected = expected_documents(ingested["manifest"])
+    got = {(src, first, r["source_pages"][1]) for (src, first), r in records.items()}
+    assert got == {(src, first, last) for src, first, last, _, _ in expected}
+    multi = [r for (src, _), r in records.items() if src.endswith("Ho so minh chung 2024.pdf")]
+    assert sorted(r["source_pages"] for r in multi) == [[1, 3], [4, 5]]
+    assert len({r["id"] for r in records.values()}) == len(records)
+
+
+def test_facts_match_the_documents(ingested, records):
+    manifest = ingested["manifest"]
+    misses: list[str] = []
+    checked = 0
+    for src, first, _, name, head in expected_documents(manifest):
+        r, spec = records[(src, first)], manifest.specs[name]
+        if not head:
+            # a later page scanned as its own file: no header, so nothing is guessed
+            assert r["doc_type"] is None and r["symbol"] is None and r["issuer"] is None, src
+            continue
+        checked += 1
+        issued = datetime.strptime(spec.place_date.split("ngày")[1].strip(), "%d tháng %m năm %Y").date()
+        assert r["doc_type"] == spec.kind, (src, r["doc_type_why"])
+        assert r["doc_type_name"] and 0.6 <= r["doc_type_confidence"] <= 1 and r["doc_type_why"]
+        assert r["symbol"] == spec.number.removeprefix("Số").strip(": "), src
+        assert r["issued"] == issued.isoformat(), src
+        assert fold(r["issuer"] or "") == fold(spec.issuer), src
+        assert fold(r["parent_issuer"] or "") == fold(spec.parent), src
+        whole = r["source_pages"][1] - first + 1 == sum(p.doc == name for f in manifest.good for p in f.pages)
+        # the signer's name without a rank ("Đại tá"); only where the file holds the signature page
+        for field, want in (("signer", spec.signer.removeprefix("Đại tá ")), ("signer_title", spec.title)):
+            if whole and fold(r[field] or "") != fold(want):
+                misses.append(f"{src}: {field} {r[field]!r} != {want!r}")
+        assert r["in_period"] == (date(2023, 12, 16) <= issued <= date(2024, 12, 15)), src
+    assert checked == len(manifest.specs)
+    assert len(misses) <= 1, misses  # signature blocks are the noisiest part of a scan
+
+
+def test_indicators_tag_the_evidence(ingested, records):
+    manifest = ingested["manifest"]
+    for src, first, _, name, head in expected_documents(manifest):
+        if not head:
+            continue
+        tags = records[(src, first)]["indicators"]
+        want = EXPECTED_INDICATORS[name[:2]]
+        assert want in [t["id"] for t in tags], (src, tags)
+        assert all(0 < t["score"] <= 1 and t["why"] for t in tags)
+
+
+def test_documents_table(ingested):
+    out = run_cli("--home", str(ingested["home"]), "documents", check_codes=(0,)).stdout
+    assert "15/KH-SNV" in out and "B.1.9" in out and "Sở Tư pháp" in out
+
+
+@pytest.fixture
+def home_copy(ingested, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(ingested["home"], home)
+    return home
+
+
+def test_corrections_survive_reclassification_and_are_audited(home_copy):
+    doc = next(r for r in export(home_copy) if r["symbol"] == "15/KH-SNV")
+    proc = run_cli("--home", str(home_copy), "correct", doc["id"], "--type", "BC", "--indicator", "+D.1.1",
+                   "--indicator", "-A.1.1", "--issued", "2023-12-01", "--note", "sai loại", "--by", "Trần Thị Hà",
+                   check_codes=(0,))
+    assert "doc_type: 'KH' → 'BC'" in proc.stdout
+    run_cli("--home", str(home_copy), "classify", "--all", check_codes=(0,))
+    again = next(r for r in export(home_copy) if r["id"] == doc["id"])
+    assert again["doc_type"] == "BC" and again["doc_type_name"] == "Báo cáo"
+    assert again["issued"] == "2023-12-01" and again["in_period"] is False
+    ids = [t["id"] for t in again["indicators"]]
+    assert "D.1.1" in ids and "A.1.1" not in ids
+    assert {m["field"] for m in again["corrected"]} == {"doc_type", "issued", "indicator:D.1.1",
+                                                        "indicator:A.1.1"}
+    assert all(m["who"] == "Trần Thị Hà" and m["note"] == "sai loại" for m in again["corrected"])
+    log = json.loads(run_cli("--home", str(home_copy), "audit", doc["id"], "--json", check_codes=(0,)).stdout)
+    assert [(e["field"], e["before"], e["after"]) for e in log] == [
+        ("doc_type", "KH", "BC"), ("issued", doc["issued"], "2023-12-01"), ("indicator:D.1.1", False, True),
+        ("indicator:A.1.1", True, False)]
+    untouched = [r for r in export(home_copy) if r["id"] != doc["id"]]
+    assert all(r["corrected"] == [] for r in untouched)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--type", "XYZ"], "unknown type code"),
+    (["--indicator", "+Z.9.9"], "unknown indicator"),
+    (["--indicator", "B.1.9"], "write +ID"),
+    (["--issued", "2024-13-01"], "not a date"),
+    ([], "nothing to correct"),
+])
+def test_bad_corrections_are_refused(home_copy, args, message):
+    doc = export(home_copy)[0]["id"]
+    proc = run_cli("--home", str(home_copy), "correct", doc, *args, check_codes=(2,))
+    assert message in proc.stderr
+    assert json.loads(run_cli("--home", str(home_copy), "audit", "--json", check_codes=(0,)).stdout) == []
+
+
+def test_correcting_an_unknown_document_is_refused(home_copy):
+    proc = run_cli("--home", str(home_copy), "correct", "nope-1", "--type", "KH", check_codes=(2,))
+    assert "no document 'nope-1'" in proc.stderr
