@@ -11,10 +11,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from classify.facts import document_facts
 from classify.indexset import IndexSet, load_index_set
 from classify.indicators import Tagger, in_period
-
-from classify.facts import document_facts
 from classify.segment import segment
 from pipelines.catalog import Tx, dumps
 
