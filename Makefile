@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 \
-                python3-venv
+                python3-venv chromium
 # OCR results are cached by page-image digest; demo, tests and benchmarks share one cache.
 export MINHCHUNG_OCR_CACHE ?= $(CURDIR)/.cache/ocr
 
@@ -42,7 +42,10 @@ demo: system venv
 	$(BIN)/minhchung --home demo-data status
 	$(BIN)/minhchung --home demo-data documents
 	$(BIN)/minhchung --home demo-data export --format jsonl -o demo-data/export.jsonl --pdf demo-data/searchable
-	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/"
+	$(BIN)/minhchung --home demo-data gaps --plan daklak-2024
+	$(BIN)/minhchung --home demo-data gaps --format html -o demo-gaps.html
+	$(BIN)/minhchung --home demo-data gaps --format xlsx -o demo-gaps.xlsx
+	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/; gap report: demo-gaps.html, demo-gaps.xlsx"
 
 test: system venv
 	$(BIN)/ruff check .
@@ -52,4 +55,4 @@ lint: venv
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf demo-inbox demo-data .pytest_cache
+	rm -rf demo-inbox demo-data demo-gaps.html demo-gaps.xlsx test-artifacts .pytest_cache

@@ -17,6 +17,7 @@ from ingest.ocr import OcrSettings
 from pipelines import report
 from pipelines.catalog import connect
 from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog, period_of
+from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
 from pipelines.home import Home
 from pipelines.progress import BatchProgress
 from pipelines.runner import IngestOptions, ingest
@@ -151,5 +152,5 @@ def samples(outdir: Path, seed: int) -> None:
                f"{sum(1 for f in manifest.files if f.bad)} bad on purpose) written to {outdir}")
 
 
-for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd):
+for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, gaps_cmd, plan_group, units_group):
     main.add_command(_command)

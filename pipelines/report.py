@@ -77,23 +77,24 @@ def quarantine(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None) -> Iterator[dict]:
+def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None, texts: bool = True) -> Iterator[dict]:
     """One record per logical document (DESIGN.md §3), then one per quarantined file. Reviewers'
     corrections are applied and listed in ``corrected``; ``period`` decides ``in_period`` of a corrected
-    date."""
+    date. ``texts=False`` leaves the page texts out (reports that need only the facts)."""
     for doc in db.execute("SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) "
                           "WHERE f.status='done' ORDER BY f.added, d.sha256, d.first_page").fetchall():
         src = first_source(db, doc["sha256"])
-        pages = db.execute("SELECT n, method, confidence, text FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
-                           "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
+        pages = db.execute(f"SELECT n, method, confidence{', text' if texts else ''} FROM pages "
+                           "WHERE sha256=? AND n BETWEEN ? AND ? ORDER BY n",
+                           (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
         facts = json.loads(doc["facts"]) if doc["facts"] else {}
         record = {
             "id": doc["id"], "sha256": doc["sha256"], "source": src["source"] if src else None,
             "source_pages": [doc["first_page"], doc["last_page"]],
             "unit": src["unit"] if src else None, "received": src["received"] if src else None,
             "status": "done", "error": None,
-            "pages": [{"n": p["n"], "method": p["method"], "confidence": p["confidence"], "text": p["text"]}
-                      for p in pages],
+            "pages": [{"n": p["n"], "method": p["method"], "confidence": p["confidence"],
+                       **({"text": p["text"]} if texts else {})} for p in pages],
         }
         record.update({k: facts.get(k) for k in FACT_FIELDS})
         yield corrections.apply(record, corrections.corrections_of(db, doc["id"]), period)

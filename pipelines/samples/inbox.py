@@ -9,8 +9,10 @@ plus bad files that must be quarantined with a reason. The returned manifest car
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +100,19 @@ def _digital_pages(spec: DocSpec, data: bytes) -> list[SamplePage]:
     return [SamplePage(spec.name, [], digital=True) for _ in range(count)]
 
 
+# When each unit sent its files (the files' times, hence the default received date): on time, except the
+# Sở Tư pháp letter sent after the departments' deadline of 15/3/2025 and the phone photos sent after the
+# districts' deadline of 20/3/2025.
+RECEIVED = {
+    "Sở Nội vụ": date(2025, 3, 10), "Sở Tư pháp": date(2025, 3, 14), "UBND huyện Krông Pắc": date(2025, 3, 12),
+    "Công an tỉnh": date(2025, 3, 18),
+    "Sở Tư pháp/CV ke khai tai san trang 1.png": date(2025, 3, 21),
+    "Sở Tư pháp/CV ke khai tai san trang 2.png": date(2025, 3, 21),
+    "UBND huyện Krông Pắc/CT thanh toan khong dung tien mat trang 1.jpg": date(2025, 3, 26),
+    "UBND huyện Krông Pắc/CT thanh toan khong dung tien mat trang 2.jpg": date(2025, 3, 26),
+}
+
+
 def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
     out.mkdir(parents=True, exist_ok=True)
     specs = {s.name[:2]: s for s in load_specs()}
@@ -114,6 +129,9 @@ def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        # the file's time is the default received date: when the unit sent it (RECEIVED)
+        stamp = datetime.combine(RECEIVED.get(rel, RECEIVED[unit]), time(9, 0)).timestamp()
+        os.utime(path, (stamp, stamp))
         man.files.append(SampleFile(rel, unit, pages, bad))
 
     # Sở Nội vụ: image PDF, multi-page TIFF, born-digital PDF.
@@ -161,7 +179,9 @@ def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data, _ in members:
-            info = zipfile.ZipInfo(name, date_time=(2025, 3, 12, 9, 0, 0))
+            # a member's date is its received date; the self-assessment report came with the August batch
+            sent = date(2025, 8, 20) if name.startswith("BC tu danh gia") else date(2025, 3, 12)
+            info = zipfile.ZipInfo(name, date_time=(sent.year, sent.month, sent.day, 9, 0, 0))
             zf.writestr(info, data)
     zip_rel = f"{unit}/minh chung PCTN 2024.zip"
     (out / zip_rel).parent.mkdir(parents=True, exist_ok=True)

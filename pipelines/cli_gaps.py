@@ -1,0 +1,176 @@
+"""Commands about the assessment plan: ``gaps`` (the report), ``plan check``, ``units import/export``.
+
+They are attached to the ``minhchung`` group in :mod:`pipelines.cli`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from classify.indexset import IndexSetError, load_index_set
+from pipelines import gap_reports, gaps, report
+from pipelines.catalog import Tx
+from pipelines.cli_docs import open_catalog
+from pipelines.home import Home
+from pipelines.plan import Plan, PlanError, load_plan
+from pipelines.units import load_units, read_units_csv, save_units, write_units_csv
+
+DEFAULT_PLAN = "daklak-2024"
+STYLE = {"present": "green", "weak": "yellow", "out_of_period": "magenta", "late": "dark_orange", "missing": "red"}
+
+
+def active_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
+    """The plan named by ``ref`` (remembered in the catalog), else the catalog's, else the bundled default;
+    with the unit list a clerk imported for it, if any."""
+    try:
+        if ref:
+            plan = load_plan(ref)
+            with Tx(db):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('plan', ?)", (ref,))
+        else:
+            row = db.execute("SELECT value FROM meta WHERE key='plan'").fetchone()
+            plan = load_plan(row["value"] if row else DEFAULT_PLAN)
+    except (PlanError, IndexSetError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    units = load_units(db, plan.id)
+    return plan.with_units(units) if units else plan
+
+
+def build_report(db: sqlite3.Connection, plan: Plan) -> gaps.GapReport:
+    index_set = load_index_set(plan.index_set)
+    records = list(report.documents(db, (plan.period_from, plan.period_to), texts=False))
+    return gaps.build(plan, index_set, records)
+
+
+@click.command("gaps")
+@click.option("--plan", "plan_ref", help="Plan id (e.g. daklak-2024) or YAML file; remembered in the catalog.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "html", "json"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File (default stdout; required for xlsx).")
+@click.option("--unit", help="Table: the full list of one unit's requirements.")
+@click.pass_obj
+def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, unit: str | None) -> None:
+    """Which required evidence each unit is missing, weak, out of period or late."""
+    db = open_catalog(home)
+    plan = active_plan(db, plan_ref)
+    result = build_report(db, plan)
+    if fmt == "table":
+        _print_table(result, unit)
+        return
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        output.write_bytes(gap_reports.to_xlsx(result))
+    else:
+        text = {"csv": gap_reports.to_csv, "html": gap_reports.to_html, "json": gap_reports.to_json}[fmt](result)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    if output:
+        click.echo(f"{fmt} gap report for {len(result.units)} units written to {output}", err=True)
+
+
+def _print_table(result: gaps.GapReport, unit_name: str | None) -> None:
+    console = Console(width=max(120, Console().width))
+    if unit_name:
+        wanted = result.plan.unit_for(unit_name)
+        found = next((u for u in result.units if wanted and u.unit.name == wanted.name), None)
+        if found is None:
+            raise click.UsageError(f"no unit {unit_name!r} in plan {result.plan.id}")
+        table = Table(title=f"{found.unit.name}: {found.complete}% đủ, {found.documents} văn bản")
+        for col in ("Yêu cầu", "Nội dung", "Tình trạng", "Lý do"):
+            table.add_column(col, overflow="fold")
+        for c in found.cells:
+            table.add_row(c.requirement.id, c.requirement.name,
+                          f"[{STYLE[c.status]}]{gaps.STATUS_VI[c.status]}[/]", c.reason)
+        console.print(table)
+        return
+    table = Table(title=f"Thiếu minh chứng — {result.plan.name} (thời kỳ {result.plan.period_from:%d/%m/%Y}–"
+                        f"{result.plan.period_to:%d/%m/%Y})")
+    for col in ("Đơn vị", "Loại", "Văn bản", *[gaps.STATUS_VI[s] for s in gaps.STATUSES], "% đủ"):
+        table.add_column(col, justify="left" if col in ("Đơn vị", "Loại") else "right")
+    for row in gap_reports.summary(result):
+        if row["documents"] == 0:
+            continue
+        table.add_row(row["unit"], row["unit_kind"], str(row["documents"]),
+                      *[f"[{STYLE[s]}]{row[s]}[/]" for s in gaps.STATUSES], f"{row['complete_pct']}")
+    console.print(table)
+    silent = result.no_submission
+    if silent:
+        console.print(f"Chưa nộp văn bản nào ({len(silent)} đơn vị): " + ", ".join(silent))
+    for name, n in result.unknown_units.items():
+        console.print(f"[red]Thư mục không khớp đơn vị nào trong kế hoạch:[/] {name} ({n} văn bản)")
+    if result.unmatched:
+        console.print(f"Văn bản không khớp yêu cầu nào: {len(result.unmatched)} "
+                      f"({', '.join(d.symbol or d.id for d in result.unmatched)})")
+
+
+@click.group("plan")
+def plan_group() -> None:
+    """The assessment plan (period, units, deadlines, duties)."""
+
+
+@plan_group.command("check")
+@click.argument("ref")
+def plan_check(ref: str) -> None:
+    """Validate a plan file (or bundled id) and summarise it."""
+    try:
+        plan = load_plan(ref)
+        index_set = load_index_set(plan.index_set)
+    except (PlanError, IndexSetError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    from pipelines.plan import requirements_for
+
+    kinds: dict[str, int] = {}
+    for u in plan.units:
+        kinds[u.kind] = kinds.get(u.kind, 0) + 1
+    click.echo(f"{plan.id}: {plan.name}")
+    click.echo(f"period {plan.period_from:%d/%m/%Y}–{plan.period_to:%d/%m/%Y}, index set {index_set.id}")
+    click.echo("units: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    click.echo("deadlines: " + ", ".join(f"{k} {d:%d/%m/%Y}" for k, d in sorted(plan.deadlines.items())))
+    reqs = sum(len(requirements_for(plan, u, index_set)) for u in plan.units)
+    click.echo(f"{len(plan.duties)} duties; {reqs} unit × requirement cells")
+
+
+@click.group("units")
+def units_group() -> None:
+    """The unit list of the active plan, kept in the catalog (CSV: name,kind,aliases with ';')."""
+
+
+@units_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
+@click.pass_obj
+def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
+    """Replace the plan's unit list with the units in CSV_FILE (validated first; nothing changes on error)."""
+    home.create()
+    from pipelines.catalog import connect
+
+    db = connect(home.catalog)
+    plan = active_plan(db, plan_ref)
+    try:
+        units = read_units_csv(csv_file)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    save_units(db, units, plan.id)
+    click.echo(f"{len(units)} units imported for plan {plan.id}")
+
+
+@units_group.command("export")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
+@click.pass_obj
+def units_export(home: Home, csv_file: Path, plan_ref: str | None) -> None:
+    """Write the active unit list as CSV (a starting point to edit and import)."""
+    db = open_catalog(home)
+    plan = active_plan(db, plan_ref)
+    write_units_csv(list(plan.units), csv_file)
+    click.echo(f"{len(plan.units)} units written to {csv_file}")

@@ -1,0 +1,140 @@
+"""The gap report as CSV, JSON, XLSX and one self-contained HTML file (Vietnamese labels throughout)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime
+from importlib import resources
+
+from pipelines.gaps import STATUS_VI, STATUSES, GapReport, rows
+
+COLOURS = {"present": "2E7D32", "weak": "F9A825", "out_of_period": "6A1B9A", "late": "E65100",
+           "missing": "C62828"}
+# One letter per status, so a black-and-white print still reads.
+LETTERS = {"present": "Đ", "weak": "?", "out_of_period": "K", "late": "M", "missing": "T"}
+CSV_COLUMNS = ("plan", "unit", "unit_kind", "requirement", "requirement_name", "group", "source", "deadline",
+               "window", "status", "status_vi", "reason", "documents", "symbols")
+
+
+def to_csv(report: GapReport) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows(report):
+        writer.writerow({**row, "documents": ";".join(row["documents"]), "symbols": ";".join(row["symbols"])})
+    return "\ufeff" + buf.getvalue()  # BOM: spreadsheet programs then read the file as UTF-8
+
+
+def to_json(report: GapReport) -> str:
+    return json.dumps({"plan": report.plan.id, "index_set": report.index_set.id,
+                       "period": [report.plan.period_from.isoformat(), report.plan.period_to.isoformat()],
+                       "rows": rows(report), "summary": summary(report),
+                       "unmatched_documents": [d.id for d in report.unmatched],
+                       "units_without_submission": report.no_submission,
+                       "unknown_units": report.unknown_units}, ensure_ascii=False, indent=2)
+
+
+def summary(report: GapReport) -> list[dict]:
+    return [{"unit": u.unit.name, "unit_kind": u.unit.kind, "documents": u.documents, "requirements": len(u.cells),
+             **{s: u.count(s) for s in STATUSES}, "complete_pct": u.complete} for u in report.units if u.cells]
+
+
+def groups(report: GapReport) -> list[str]:
+    """Column groups of the summary: index-set groups in order, then the plan's own duties ("KH")."""
+    seen: dict[str, None] = {}
+    for row in rows(report):
+        seen.setdefault(row["group"], None)
+    return list(seen)
+
+
+def to_xlsx(report: GapReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    heads = ["Đơn vị", "Loại", "Số văn bản", *[f"Nhóm {g}" for g in groups(report)],
+             *[STATUS_VI[s] for s in STATUSES], "% đủ"]
+    ws.append([f"Báo cáo thiếu minh chứng — {report.plan.name}"])
+    ws.append([f"Thời kỳ đánh giá {report.plan.period_from:%d/%m/%Y}–{report.plan.period_to:%d/%m/%Y}; "
+               f"bộ chỉ số {report.index_set.id}; lập lúc {datetime.now():%d/%m/%Y %H:%M}"])
+    ws.append(heads)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    by_group = {g: i for i, g in enumerate(groups(report))}
+    for u in report.units:
+        if not u.cells:
+            continue
+        per_group: list[list[int]] = [[0, 0] for _ in by_group]
+        for c in u.cells:
+            g = per_group[by_group[c.requirement.id.split(".")[0] if c.requirement.source == "index-set" else "KH"]]
+            g[1] += 1
+            g[0] += c.status == "present"
+        ws.append([u.unit.name, u.unit.kind, u.documents, *[f"{a}/{b}" if b else "–" for a, b in per_group],
+                   *[u.count(s) for s in STATUSES], u.complete])
+        row = ws.max_row
+        for k, (a, b) in enumerate(per_group):
+            if b:
+                ratio = a / b
+                colour = COLOURS["present"] if ratio == 1 else COLOURS["weak"] if ratio >= 0.5 else COLOURS["missing"]
+                ws.cell(row, 4 + k).fill = PatternFill("solid", fgColor=colour)
+                ws.cell(row, 4 + k).font = Font(color="FFFFFF", bold=True)
+    ws.column_dimensions["A"].width = 42
+    names: set[str] = {"Tổng hợp"}
+    for u in report.units:
+        if not u.cells:
+            continue
+        sheet = wb.create_sheet(_sheet_name(u.unit.name, names))
+        sheet.append([u.unit.name, f"{u.complete}% đủ", f"{u.documents} văn bản"])
+        sheet.append(["Yêu cầu", "Nội dung", "Tình trạng", "Lý do", "Số ký hiệu", "Ngày", "Số trang", "Tệp gốc",
+                      "Hạn nộp"])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for c in u.cells:
+            ev = c.evidence[0].doc if c.evidence else None
+            sheet.append([c.requirement.id, c.requirement.name, STATUS_VI[c.status], c.reason,
+                          ev.symbol if ev else "", ev.issued.strftime("%d/%m/%Y") if ev and ev.issued else "",
+                          ev.pages if ev else "", ev.source if ev else "",
+                          c.requirement.deadline.strftime("%d/%m/%Y") if c.requirement.deadline else ""])
+            status_cell = sheet.cell(sheet.max_row, 3)
+            status_cell.fill = PatternFill("solid", fgColor=COLOURS[c.status])
+            status_cell.font = Font(color="FFFFFF", bold=True)
+            sheet.cell(sheet.max_row, 4).alignment = Alignment(wrap_text=True, vertical="top")
+        for col, width in zip("ABCDEFGHI", (10, 50, 14, 70, 20, 12, 9, 50, 12), strict=True):
+            sheet.column_dimensions[col].width = width
+    for col in range(2, len(heads) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:28].strip() or "Đơn vị"
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        candidate = f"{base[:25]} ({n})"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def to_html(report: GapReport) -> str:
+    from jinja2 import Environment, select_autoescape
+
+    template = resources.files("pipelines") / "templates" / "gaps.html"
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    columns: dict[str, str] = {}
+    for u in report.units:
+        for c in u.cells:
+            columns.setdefault(c.requirement.id, c.requirement.name)
+    units = [u for u in report.units if u.cells]
+    return env.from_string(template.read_text(encoding="utf-8")).render(
+        report=report, units=units, columns=columns, statuses=STATUSES, status_vi=STATUS_VI, colours=COLOURS,
+        letters=LETTERS, generated=datetime.now(), summary=summary(report),
+        cells={(u.unit.name, c.requirement.id): c for u in units for c in u.cells})

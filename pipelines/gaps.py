@@ -1,0 +1,215 @@
+"""The gap engine: for every unit × requirement of the plan, is the evidence present, weak, out of
+period, late or missing — with the reason in Vietnamese and the documents.
+
+Per document and requirement (first rule that applies):
+1. **late** — received after the requirement's deadline (the plan: not considered);
+2. **out of period** — issue date outside the requirement's window (``in_period``: the assessment period;
+   ``period_report``: from the period's start to the deadline, for reports about the period; a report (BC)
+   always gets the longer window, since a report on the period is written after it ends);
+3. **weak** — unknown issue date, unsure type (confidence < 0.8 or none), the indicator only mentioned
+   (tag score < 0.75) or poor OCR (mean confidence < 70);
+4. **present**.
+A cell takes its best document (present > weak > out of period > late); with none it is **missing**.
+Reviewers' corrections are already applied to the records (type, date, indicators, unit); a reviewer can
+also attach a document to a requirement by hand (correction ``requirement:<id>``), which makes it present.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from classify.indexset import IndexSet
+from pipelines.plan import Plan, Requirement, Unit, requirements_for
+
+STATUSES = ("present", "weak", "out_of_period", "late", "missing")
+STATUS_VI = {"present": "Đủ", "weak": "Cần xem lại", "out_of_period": "Ngoài thời kỳ", "late": "Nộp muộn",
+             "missing": "Thiếu"}
+STRONG_TAG = 0.75
+SURE_TYPE = 0.8
+GOOD_OCR = 70.0
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the engine needs of a document (built from the export record, corrections applied)."""
+
+    id: str
+    unit: str | None
+    received: date | None
+    doc_type: str | None
+    type_confidence: float
+    issued: date | None
+    indicators: dict[str, float]
+    ocr_confidence: float | None
+    pages: int
+    source: str | None
+    symbol: str | None
+    subject: str | None
+    attached: frozenset[str] = frozenset()  # requirement ids a reviewer attached it to
+
+    @classmethod
+    def from_record(cls, r: dict) -> DocInfo:
+        conf = [p["confidence"] for p in r.get("pages") or [] if p.get("method") == "ocr" and p.get("confidence")]
+        attached = {m["field"].split(":", 1)[1] for m in r.get("corrected") or []
+                    if m["field"].startswith("requirement:") and m["value"]}
+        return cls(
+            id=r["id"], unit=r.get("unit"), received=_date(r.get("received")), doc_type=r.get("doc_type"),
+            type_confidence=r.get("doc_type_confidence") or 0.0, issued=_date(r.get("issued")),
+            indicators={t["id"]: t["score"] for t in r.get("indicators") or []},
+            ocr_confidence=round(sum(conf) / len(conf), 1) if conf else None,
+            pages=len(r.get("pages") or []) or (r["source_pages"][1] - r["source_pages"][0] + 1),
+            source=r.get("source"), symbol=r.get("symbol"), subject=r.get("subject"), attached=frozenset(attached))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    doc: DocInfo
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    requirement: Requirement
+    status: str
+    reason: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class UnitGaps:
+    unit: Unit
+    cells: tuple[Cell, ...]
+    documents: int
+
+    def count(self, status: str) -> int:
+        return sum(c.status == status for c in self.cells)
+
+    @property
+    def complete(self) -> float:
+        return round(100.0 * self.count("present") / len(self.cells), 1) if self.cells else 100.0
+
+
+@dataclass(frozen=True)
+class GapReport:
+    plan: Plan
+    index_set: IndexSet
+    units: tuple[UnitGaps, ...]
+    unmatched: tuple[DocInfo, ...]  # documents that satisfy no requirement of their unit
+    unknown_units: dict[str, int] = field(default_factory=dict)  # unit names not in the plan → documents
+
+    @property
+    def no_submission(self) -> list[str]:
+        return [u.unit.name for u in self.units if u.documents == 0 and u.cells]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _dmy(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "?"
+
+
+def judge(doc: DocInfo, req: Requirement, plan: Plan) -> Evidence:
+    """The status of one document for one requirement, with the reason."""
+    label = f"{doc.doc_type or '?'} {doc.symbol or doc.id}"
+    if req.id in doc.attached:
+        return Evidence(doc, "present", f"{label}: người rà soát gắn vào yêu cầu này")
+    if doc.received and req.deadline and doc.received > req.deadline:
+        tail = ": không được xem xét" if req.reject_late else ""
+        return Evidence(doc, "late", f"{label} nhận ngày {_dmy(doc.received)}, sau hạn {_dmy(req.deadline)}{tail}")
+    if doc.issued is not None:
+        start, end = plan.period_from, plan.period_to
+        if (req.window == "period_report" or doc.doc_type == "BC") and req.deadline:
+            end = req.deadline  # a report on the period is written after it ends
+        if not start <= doc.issued <= end:
+            return Evidence(doc, "out_of_period", f"{label} ngày {_dmy(doc.issued)} ngoài khoảng "
+                                                  f"{_dmy(start)}–{_dmy(end)}")
+    doubts = []
+    if doc.issued is None:
+        doubts.append("không đọc được ngày ban hành")
+    if doc.doc_type is None or doc.type_confidence < SURE_TYPE:
+        doubts.append("chưa chắc loại văn bản")
+    score = max((doc.indicators.get(i, 0.0) for i in req.indicators), default=0.0)
+    if score < STRONG_TAG:
+        doubts.append(f"chỉ nhắc đến nội dung này (điểm {score:.2f})")
+    if doc.ocr_confidence is not None and doc.ocr_confidence < GOOD_OCR:
+        doubts.append(f"bản quét khó đọc (độ tin cậy OCR {doc.ocr_confidence:.0f})")
+    if doubts:
+        return Evidence(doc, "weak", f"{label}: " + "; ".join(doubts))
+    return Evidence(doc, "present", f"{label} ngày {_dmy(doc.issued)}")
+
+
+def _matches(doc: DocInfo, req: Requirement) -> bool:
+    if req.id in doc.attached:
+        return True
+    if not any(i in doc.indicators for i in req.indicators):
+        return False
+    return not req.doc_types or doc.doc_type is None or doc.doc_type in req.doc_types
+
+
+def cell(req: Requirement, docs: list[DocInfo], plan: Plan) -> Cell:
+    evidence = sorted((judge(d, req, plan) for d in docs if _matches(d, req)),
+                      key=lambda e: (STATUSES.index(e.status), e.doc.issued or date.max, e.doc.id))
+    if not evidence:
+        return Cell(req, "missing", "Không có văn bản minh chứng", ())
+    best = evidence[0].status
+    same = [e for e in evidence if e.status == best]
+    head = {"present": f"Có {len(same)} văn bản", "weak": "Chỉ có văn bản cần xem lại",
+            "out_of_period": "Chỉ có văn bản ngoài thời kỳ đánh giá",
+            "late": "Chỉ có văn bản nộp sau hạn"}[best]
+    return Cell(req, best, f"{head}: " + "; ".join(e.reason for e in same), tuple(evidence))
+
+
+def build(plan: Plan, index_set: IndexSet, records: list[dict], units: tuple[Unit, ...] | None = None) -> GapReport:
+    """The whole report from export records (``report.documents``), for the plan's units (or ``units``)."""
+    units = units if units is not None else plan.units
+    by_unit: dict[str, list[DocInfo]] = defaultdict(list)
+    unknown: dict[str, int] = defaultdict(int)
+    for r in records:
+        if r.get("status") != "done":
+            continue
+        doc = DocInfo.from_record(r)
+        unit = plan.unit_for(doc.unit)
+        if unit is None:
+            unknown[doc.unit or "(không rõ đơn vị)"] += 1
+        else:
+            by_unit[unit.name].append(doc)
+    out, unmatched = [], []
+    for unit in units:
+        docs = by_unit.get(unit.name, [])
+        reqs = requirements_for(plan, unit, index_set)
+        index: dict[str, list[DocInfo]] = defaultdict(list)
+        for d in docs:
+            for key in {*d.indicators, *d.attached}:
+                index[key].append(d)
+        cells = []
+        used: set[str] = set()
+        for req in reqs:
+            candidates = {d.id: d for key in (*req.indicators, req.id) for d in index.get(key, [])}
+            c = cell(req, list(candidates.values()), plan)
+            used |= {e.doc.id for e in c.evidence}
+            cells.append(c)
+        unmatched += [d for d in docs if d.id not in used]
+        out.append(UnitGaps(unit, tuple(cells), len(docs)))
+    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown))
+
+
+def rows(report: GapReport) -> list[dict]:
+    """One flat row per unit × requirement (CSV and JSON; column names documented in the README)."""
+    out = []
+    for u in report.units:
+        for c in u.cells:
+            req = c.requirement
+            out.append({
+                "plan": report.plan.id, "unit": u.unit.name, "unit_kind": u.unit.kind, "requirement": req.id,
+                "requirement_name": req.name, "group": req.id.split(".")[0] if req.source == "index-set" else "KH",
+                "source": req.source, "deadline": req.deadline.isoformat() if req.deadline else None,
+                "window": req.window, "status": c.status, "status_vi": STATUS_VI[c.status], "reason": c.reason,
+                "documents": [e.doc.id for e in c.evidence],
+                "symbols": [e.doc.symbol for e in c.evidence if e.doc.symbol],
+            })
+    return out
