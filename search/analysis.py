@@ -1,0 +1,354 @@
+"""Text analysis shared by every search backend: tokens, the query language and the snippet highlighter.
+
+Two forms of every word are indexed:
+
+* the *exact* form — NFC, lowercase, diacritics kept ("bàn");
+* the *folded* form — :func:`ingest.text.fold`: no tone or vowel marks, đ→d ("ban").
+
+A word is a run of letters and digits, so "10/CT-TTg" is the three tokens "10", "ct", "ttg" and a query
+word like "10/CT-TTg" becomes the phrase of those three tokens.
+
+Query language (:func:`parse_query`)::
+
+    tham nhũng              both words (AND is the default)
+    "kê khai tài sản"       a phrase: the words next to each other, in order
+    kế hoạch OR "chương trình"   either side (OR binds tighter than AND: ``a b OR c`` is a AND (b OR c))
+    -"báo cáo" -dự          exclusion of a word or a phrase
+    nhũ*  "tham nhũ*"       prefix (of the last word of a phrase); at least three letters before the *
+
+Matching always uses the folded form, so "dak lak" finds "Đắk Lắk" and OCR slips like "tham những" are
+still found by "tham nhũng". When the query itself carries diacritics (any of its words), the exact form
+of each word is searched as well and scores on top, so pages with the diacritics the user typed rank
+first ("bàn" above "bán"), and exclusions then remove only the exact form the user typed. A query typed
+without any diacritics says nothing about them, so it is matched on the folded form alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ingest.text import fold, nfc
+
+_WORD = re.compile(r"[^\W_]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+# A shorter prefix ("tr*") expands to hundreds of syllables: SQLite FTS5 merges every one of their
+# posting lists (805 ms for "thanh tr*" on 100,000 pages) and the hits are noise anyway.
+MIN_PREFIX = 3
+
+
+class QueryError(ValueError):
+    """The query text cannot be understood; the message says why, in words an inspector can act on."""
+
+
+# --- tokens -------------------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """NFC, lowercase: the exact form of a text."""
+    return nfc(text).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Exact-form tokens (NFC, lowercase) of a text."""
+    return _WORD.findall(normalize(text))
+
+
+def index_forms(text: str) -> tuple[str, str]:
+    """The two strings a backend indexes for a page: exact tokens and folded tokens, space separated.
+
+    Both have the same number of tokens in the same order, so phrase positions agree between them.
+    """
+    exact = tokens(text)
+    return " ".join(exact), fold(" ".join(exact))
+
+
+def _aligned_fold(text: str) -> str:
+    """:func:`fold` that always keeps ``len(result) == len(text)`` (a few rare letters lowercase to two)."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join((fold(ch) or ch)[0] for ch in text)
+
+
+def is_accented(word: str) -> bool:
+    return fold(word) != normalize(word)
+
+
+# --- the query AST ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a quoted phrase: its tokens must occur next to each other, in order.
+
+    ``prefix`` makes the last token a prefix (``nhũ*`` matches nhũng, nhụng, nhưng...).
+    """
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return tuple(fold(t) for t in self.tokens)
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.tokens) > 1
+
+    def __str__(self) -> str:
+        body = " ".join(self.tokens) + ("*" if self.prefix else "")
+        return f'"{body}"' if self.is_phrase else body
+
+
+@dataclass(frozen=True)
+class Query:
+    """AND of clauses; a clause is an OR of terms; ``excluded`` terms must not occur."""
+
+    clauses: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+    accented: bool = False
+    text: str = ""
+
+    def positive_terms(self) -> Iterator[Term]:
+        for clause in self.clauses:
+            yield from clause
+
+    def __str__(self) -> str:
+        parts = [" OR ".join(map(str, clause)) for clause in self.clauses]
+        parts += [f"-{term}" for term in self.excluded]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Lexeme:
+    kind: str          # "term" | "or"
+    text: str = ""
+    quoted: bool = False
+    negated: bool = False
+    pos: int = 0
+
+
+def _lex(text: str) -> list[_Lexeme]:
+    out: list[_Lexeme] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        negated = False
+        if ch == "-":
+            negated = True
+            i += 1
+            if i >= n or text[i].isspace():
+                raise QueryError(f'a lone "-" at position {start + 1}: write -word or -"phrase" to exclude')
+        if text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError(f'unbalanced quote at position {i + 1}: close the phrase with another "')
+            body = text[i + 1 : end]
+            i = end + 1
+            if i < n and text[i] == "*":  # "tham nhũ"* is the same as "tham nhũ*"
+                body += "*"
+                i += 1
+            out.append(_Lexeme("term", body, quoted=True, negated=negated, pos=start))
+            continue
+        end = i
+        while end < n and not text[end].isspace() and text[end] != '"':
+            end += 1
+        word = text[i:end]
+        i = end
+        if word == "OR" and not negated:
+            out.append(_Lexeme("or", pos=start))
+        else:
+            out.append(_Lexeme("term", word, negated=negated, pos=start))
+    return out
+
+
+def _term(lexeme: _Lexeme) -> Term | None:
+    body = lexeme.text.strip()
+    prefix = body.endswith("*")
+    if prefix:
+        body = body.rstrip("*")
+    toks = tuple(tokens(body))
+    if not toks:
+        if lexeme.quoted:
+            raise QueryError(f"empty phrase at position {lexeme.pos + 1}")
+        if prefix:
+            raise QueryError(f'"*" at position {lexeme.pos + 1} must follow at least {MIN_PREFIX} letters')
+        return None  # punctuation only ("," or "–"): nothing to search for
+    if prefix and len(fold(toks[-1])) < MIN_PREFIX:
+        raise QueryError(f'prefix "{toks[-1]}*" is too short: give at least {MIN_PREFIX} letters before the *')
+    return Term(toks, prefix)
+
+
+def parse_query(text: str) -> Query:
+    """Parse the inspector's query (see the module docstring); raise :class:`QueryError` when it is malformed."""
+    text = nfc(text or "").translate(_QUOTES)
+    lexemes = _lex(text)
+    clauses: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = False
+    previous: _Lexeme | None = None
+    for lexeme in lexemes:
+        if lexeme.kind == "or":
+            if previous is None or previous.kind == "or" or previous.negated or not clauses:
+                raise QueryError(f"OR at position {lexeme.pos + 1} needs a term before it")
+            pending_or = True
+            previous = lexeme
+            continue
+        term = _term(lexeme)
+        if term is None:
+            continue
+        if lexeme.negated:
+            if pending_or:
+                raise QueryError(f"an excluded term cannot be part of OR (position {lexeme.pos + 1})")
+            excluded.append(term)
+        elif pending_or:
+            clauses[-1].append(term)
+        else:
+            clauses.append([term])
+        pending_or = False
+        previous = lexeme
+    if pending_or:
+        raise QueryError("OR at the end of the query needs a term after it")
+    if not clauses:
+        if excluded:
+            raise QueryError("the query only excludes: add at least one word or phrase to search for")
+        raise QueryError("empty query: type at least one word")
+    every = [tok for clause in clauses for term in clause for tok in term.tokens]
+    every += [tok for term in excluded for tok in term.tokens]
+    return Query(tuple(tuple(dict.fromkeys(c)) for c in clauses), tuple(dict.fromkeys(excluded)),
+                 accented=any(is_accented(tok) for tok in every), text=text)
+
+
+# --- highlighting -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    term: int  # which positive term matched
+
+
+def _variants() -> dict[str, str]:
+    """For each ASCII letter, a regex class of every lowercase letter that folds to it (a → [aàáảãạăằ…])."""
+    found: dict[str, list[str]] = {}
+    for code in range(0x00C0, 0x1EFA):
+        ch = chr(code)
+        base = fold(ch)
+        if ch.isalpha() and ch == ch.lower() and base != ch and len(base) == 1 and base.isascii():
+            found.setdefault(base, []).append(ch)
+    return {base: "[" + base + "".join(chars) + "]" for base, chars in found.items()}
+
+
+_VARIANTS = _variants()
+
+
+def _term_pattern(term: Term) -> str:
+    """A regex for the term on lowercase NFC text that matches every diacritic variant of its folded form,
+    with any non-word run between its tokens (as the index sees them: punctuation is not a token), whole
+    words only, the last one open when it is a prefix. (Faster than folding each page before matching.)"""
+    words = ["".join(_VARIANTS.get(ch) or re.escape(ch) for ch in tok) for tok in term.folded]
+    return r"\b" + r"[\W_]+".join(words) + (r"\w*" if term.prefix else r"\b")
+
+
+def match_pattern(query: Query) -> re.Pattern[str]:
+    """One compiled alternation of every positive term (longest first), group ``t<n>`` = term n."""
+    terms = sorted(enumerate(query.positive_terms()), key=lambda it: -len(it[1].tokens))
+    return re.compile("|".join(f"(?P<t{n}>{_term_pattern(term)})" for n, term in terms))
+
+
+def find_matches(text: str, query: Query, pattern: re.Pattern[str] | None = None) -> list[_Match]:
+    """Spans of ``text`` (NFC) where a positive term of the query occurs with any diacritics: exact and
+    folded-only occurrences alike (the way the index matches)."""
+    pattern = pattern or match_pattern(query)
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare letter lowercased to two: fold letter by letter instead
+        lower = _aligned_fold(text)
+    return [_Match(m.start(), m.end(), int((m.lastgroup or "t0")[1:])) for m in pattern.finditer(lower)]
+
+
+def _best_window(matches: list[_Match], max_chars: int) -> tuple[int, int]:
+    """Indices [i, j) of the matches that fit in one window with the most distinct terms, then most hits
+    (a sliding window over the matches in text order)."""
+    best, best_key = (0, 1), (0, 0)
+    counts: dict[int, int] = {}
+    j = 0
+    for i, first in enumerate(matches):
+        while j < len(matches) and matches[j].end - first.start <= max_chars:
+            counts[matches[j].term] = counts.get(matches[j].term, 0) + 1
+            j += 1
+        key = (len(counts), j - i)
+        if key > best_key:
+            best, best_key = (i, max(j, i + 1)), key
+        if j > i:  # drop matches[i] before the window moves on
+            term = first.term
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
+        else:
+            j = i + 1
+    return best
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
+    """A window [a, b) of at most ``max_chars`` around [start, end), snapped to word boundaries."""
+    room = max(max_chars - (end - start), 0)
+    a = max(0, start - room // 3)
+    b = min(len(text), max(end, a + max_chars))
+    if b - a > max_chars and end - a <= max_chars:
+        b = a + max_chars
+    if a > 0:
+        space = text.find(" ", a, start)
+        a = space + 1 if space >= 0 else a
+    if b < len(text):
+        space = text.rfind(" ", end, b)
+        b = space if space >= 0 else b
+    return a, b
+
+
+def highlight(text: str, query: Query, markers: tuple[str, str] = ("**", "**"), max_chars: int = 240,
+              html_escape: bool = False, pattern: re.Pattern[str] | None = None) -> str:
+    """A one-line snippet of ``text`` around the densest cluster of query hits, hits wrapped in ``markers``.
+
+    With ``html_escape`` the text (never the markers) is HTML-escaped, for markers like ``<mark>``.
+    White space runs become single spaces; "…" marks text cut off on either side.
+    """
+    text = " ".join(nfc(text).split())  # one line; offsets below are in this text
+    matches = find_matches(text, query, pattern)
+    escape = html.escape if html_escape else str
+    if not matches:
+        a, b = _cut(text, 0, 0, max_chars)
+        return escape(text[a:b]) + ("…" if b < len(text) else "")
+    i, j = _best_window(matches, max_chars)
+    shown = matches[i:j]
+    a, b = _cut(text, shown[0].start, max(m.end for m in shown), max_chars)
+    pieces = ["…" if a > 0 else ""]
+    pos = a
+    for start, end in _merged(matches, text, a, b):
+        pieces += [escape(text[pos:start]), markers[0], escape(text[start:end]), markers[1]]
+        pos = end
+    pieces += [escape(text[pos:b]), "…" if b < len(text) else ""]
+    return "".join(pieces)
+
+
+def _merged(matches: list[_Match], text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The spans inside [a, b), hits only white space apart joined ("**tham nhũng**", not two marks)."""
+    spans: list[tuple[int, int]] = []
+    for m in matches:
+        if m.start < a or m.end > b:
+            continue
+        if spans and m.start <= spans[-1][1]:
+            continue  # overlaps the previous hit
+        if spans and text[spans[-1][1] : m.start] in ("", " "):
+            spans[-1] = (spans[-1][0], m.end)
+        else:
+            spans.append((m.start, m.end))
+    return spans
+
