@@ -16,6 +16,7 @@ from classify.indexset import IndexSet, load_index_set
 from classify.indicators import Tagger, in_period
 from classify.segment import segment
 from pipelines.catalog import Tx, dumps
+from pipelines.searching import index_file
 
 DEFAULT_INDEX_SET = "paca-2024"
 
@@ -65,20 +66,22 @@ def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -
         db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
         db.executemany("INSERT INTO documents (id, sha256, first_page, last_page, facts) VALUES (?, ?, ?, ?, ?)",
                        records)
+        index_file(db, sha256)  # the search index changes in the same transaction as the documents
     return len(records)
 
 
 def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
-                     index_set_ref: str | None = None) -> tuple[int, int]:
-    """Classify done files without classified documents (or every done file); returns (files, documents)."""
+                     index_set_ref: str | None = None) -> tuple[list[str], int]:
+    """Classify done files without classified documents (or every done file); returns (their sha256s,
+    documents made)."""
     where = "" if everything else (" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256=f.sha256 "
                                    "AND d.facts IS NOT NULL)")
     shas = [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where} ORDER BY added")]
     if not shas:
-        return 0, 0
+        return [], 0
     if classifier is None:
         classifier = Classifier.build(active_index_set(db, index_set_ref))
-    return len(shas), sum(classify_file(db, sha, classifier) for sha in shas)
+    return shas, sum(classify_file(db, sha, classifier) for sha in shas)
 
 
 def _date(iso: str):

@@ -18,6 +18,7 @@ from pipelines import report
 from pipelines.catalog import connect
 from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog, period_of
 from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
+from pipelines.cli_search import reindex_cmd, search_cmd
 from pipelines.home import Home
 from pipelines.progress import BatchProgress
 from pipelines.runner import IngestOptions, ingest
@@ -84,6 +85,8 @@ def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_
             click.echo(f"duplicate: {d['source']} has the same content as {d['same_as']}")
         for q in summary.quarantined:
             click.echo(f"quarantined: {q['source']}: {q['error']}", err=True)
+        for warning in summary.search_warnings:
+            click.echo(warning, err=True)
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
 
 
@@ -152,5 +155,6 @@ def samples(outdir: Path, seed: int) -> None:
                f"{sum(1 for f in manifest.files if f.bad)} bad on purpose) written to {outdir}")
 
 
-for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, gaps_cmd, plan_group, units_group):
+for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, search_cmd, reindex_cmd, gaps_cmd, plan_group,
+                 units_group):
     main.add_command(_command)

@@ -19,6 +19,7 @@ from pipelines import corrections, report
 from pipelines.catalog import connect
 from pipelines.classifying import Classifier, active_index_set, classify_pending
 from pipelines.home import Home
+from pipelines.searching import sync_external
 
 
 def open_catalog(home: Home) -> sqlite3.Connection:
@@ -72,8 +73,10 @@ def classify_cmd(home: Home, everything: bool, index_set: str | None) -> None:
     """Split files into documents and classify them (ingest does this for new files)."""
     db = open_catalog(home)
     classifier = Classifier.build(active_index_set(db, index_set))
-    files, docs = classify_pending(db, classifier, everything=everything)
-    click.echo(f"{files} files classified into {docs} documents with index set {classifier.index_set.id}")
+    shas, docs = classify_pending(db, classifier, everything=everything)
+    click.echo(f"{len(shas)} files classified into {docs} documents with index set {classifier.index_set.id}")
+    for warning in sync_external(db, shas=shas):
+        click.echo(warning, err=True)
 
 
 def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list:
@@ -128,6 +131,8 @@ def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, is
         raise click.UsageError(str(exc)) from exc
     for e in entries:
         click.echo(f"{e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r} ({e['who']}, {e['at']})")
+    for warning in sync_external(db, doc_ids=[doc]):
+        click.echo(warning, err=True)
 
 
 @click.command("audit")

@@ -2,8 +2,10 @@
 
 A correction sets one field of one document (``doc_type``, ``issued``, ``number``, ``symbol``, ``issuer``,
 ``signer``, ``subject``, ``unit``) or adds/removes one indicator (field ``indicator:B.1.9``, value true or
-false). Corrections live in their own table, so classifying again never overwrites them; every change is
-appended to the audit log with who, when, the value before and after, and the note.
+false) or attaches/detaches it to a requirement of the plan (field ``requirement:SNV.CT10``, value true or
+false; the gap engine counts an attached document as present). Corrections live in their own table, so
+classifying again never overwrites them; every change is appended to the audit log with who, when, the
+value before and after, and the note.
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ class Change:
     value: object  # str, ISO date, or bool for indicator:<id>
 
 
-def validate(change: Change, indicator_ids: set[str]) -> Change:
+def validate(change: Change, indicator_ids: set[str], requirement_ids: set[str] | None = None) -> Change:
+    """``requirement_ids``: the active plan's requirement ids (needed to accept ``requirement:<id>``)."""
+    if change.field.startswith("requirement:"):
+        req = change.field.split(":", 1)[1]
+        if requirement_ids is None or req not in requirement_ids:
+            raise CorrectionError(f"unknown requirement {req!r} (not in the active plan)")
+        if not isinstance(change.value, bool):
+            raise CorrectionError(f"{change.field} takes true (attach) or false (detach)")
+        return change
     if change.field.startswith("indicator:"):
         ind = change.field.split(":", 1)[1]
         if ind not in indicator_ids:
@@ -62,6 +72,9 @@ def correct(db: sqlite3.Connection, doc: str, changes: list[Change], who: str, n
                        (at, who, doc, change.field, dumps(before), dumps(change.value), note))
             entries.append({"at": at, "who": who, "doc_id": doc, "field": change.field, "before": before,
                             "after": change.value, "note": note})
+        from pipelines.searching import index_document  # (searching reads corrections)
+
+        index_document(db, doc)
     return entries
 
 
@@ -74,6 +87,8 @@ def current_value(db: sqlite3.Connection, doc: str, field: str) -> object:
     facts = json.loads(facts_row["facts"]) if facts_row and facts_row["facts"] else {}
     if field.startswith("indicator:"):
         return any(t["id"] == field.split(":", 1)[1] for t in facts.get("indicators") or [])
+    if field.startswith("requirement:"):
+        return False
     return facts.get(field)
 
 
@@ -97,6 +112,8 @@ def apply(record: dict, rows: list[sqlite3.Row], period: tuple[date, date] | Non
             if value:
                 indicators.insert(0, {"id": ind, "score": 1.0, "why": [f"người rà soát {row['who']} thêm"],
                                       "corrected": True})
+        elif field.startswith("requirement:"):
+            pass  # listed in ``corrected`` only; the gap engine reads it from there
         else:
             record[field] = value
             if field == "doc_type":

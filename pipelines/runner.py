@@ -23,6 +23,7 @@ from pipelines.catalog import Tx, dumps, finish_file, now
 from pipelines.classifying import classify_pending
 from pipelines.home import Home
 from pipelines.report import quarantine
+from pipelines.searching import sync_external
 from pipelines.worker import PageResult, PageTask, init_worker, run_page
 
 
@@ -55,6 +56,7 @@ class Summary:
     pages_failed: int = 0
     files_classified: int = 0
     documents: int = 0
+    search_warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -78,7 +80,9 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
         if progress:
             progress("discover", summary.sources, 0)
     _run_pages(home, db, opts, summary, progress)
-    summary.files_classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
+    classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
+    summary.files_classified = len(classified)
+    summary.search_warnings = sync_external(db, shas=classified)
     summary.quarantined = quarantine(db, batch=True)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary

@@ -1,0 +1,103 @@
+"""``minhchung search`` and ``minhchung reindex`` (attached to the group in :mod:`pipelines.cli`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict
+from datetime import date, datetime
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pipelines import searching
+from pipelines.cli_docs import open_catalog
+from pipelines.home import Home
+from search.analysis import QueryError
+from search.backends import BACKENDS, ES_URL_ENV, backend_name
+from search.model import Filters, SearchRequest
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+def _backend(value: str | None) -> str:
+    return value or backend_name()
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--unit", "units", multiple=True, help="Only this unit (repeatable: any of them).")
+@click.option("--type", "doc_types", multiple=True, help="Only this type code, e.g. KH (repeatable).")
+@click.option("--indicator", "indicators", multiple=True, help="Only documents tagged with it, e.g. B.1.9.")
+@click.option("--from", "issued_from", callback=_day, help="Issued on or after YYYY-MM-DD.")
+@click.option("--to", "issued_to", callback=_day, help="Issued on or before YYYY-MM-DD.")
+@click.option("--in-period/--out-of-period", "in_period", default=None, help="Inside / outside the assessment period.")
+@click.option("--method", type=click.Choice(["text", "ocr"]), help="Pages read from the text layer or by OCR.")
+@click.option("--min-confidence", type=click.FloatRange(0, 100), help="Minimum OCR confidence of the page.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--backend", type=click.Choice(BACKENDS), help=f"Default: elasticsearch when ${ES_URL_ENV} is set.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+@click.pass_obj
+def search_cmd(home: Home, query: str, units: tuple[str, ...], doc_types: tuple[str, ...],
+               indicators: tuple[str, ...], issued_from: date | None, issued_to: date | None,
+               in_period: bool | None, method: str | None, min_confidence: float | None, limit: int, offset: int,
+               sort: str, backend: str | None, as_json: bool) -> None:
+    """Full-text search, with or without diacritics (syntax in the README)."""
+    db = open_catalog(home)
+    try:
+        filters = Filters(units=units, doc_types=doc_types, indicators=indicators, issued_from=issued_from,
+                          issued_to=issued_to, in_period=in_period, method=method, min_confidence=min_confidence)
+        req = SearchRequest(query, filters, limit=limit, offset=offset, sort=sort,
+                            markers=("\x01", "\x02") if not as_json else ("**", "**"))
+        name = _backend(backend)
+        result = searching.search(db, req, name)
+    except (QueryError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a server that is down or refuses us: say so, exit 1
+        if name == "sqlite":
+            raise
+        raise click.ClickException(f"the {name} search backend failed: {type(exc).__name__}: {exc} "
+                                   "(use --backend sqlite meanwhile)") from exc
+    if as_json:
+        out = {"total": result.total, "took_ms": round(result.took_ms, 1), "facets": result.facets,
+               "hits": [{**asdict(h), "issued": h.issued.isoformat() if h.issued else None} for h in result.hits]}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    console = Console(width=max(120, Console().width))
+    table = Table(title=f"{result.total} trang khớp «{query}» ({result.took_ms:.0f} ms)", show_lines=True)
+    for col in ("Văn bản", "Đơn vị", "Loại", "Số ký hiệu", "Ngày", "Trang", "Đoạn trích"):
+        table.add_column(col, overflow="fold", max_width=70 if col == "Đoạn trích" else None)
+    for h in result.hits:
+        snippet = re.sub("\x01(.*?)\x02", lambda m: f"[bold]{escape(m.group(1))}[/bold]", escape(h.snippet))
+        table.add_row(h.doc_id, h.unit or "-", h.doc_type or "?", h.symbol or "-",
+                      h.issued.strftime("%d/%m/%Y") if h.issued else "-", str(h.page), snippet)
+    console.print(table)
+    for facet, counts in result.facets.items():
+        if counts:
+            console.print(f"[dim]{facet}:[/dim] " + ", ".join(f"{escape(k)} {n}" for k, n in counts.items()))
+
+
+@click.command("reindex")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help=f"sqlite (in the catalog) or elasticsearch (${ES_URL_ENV}); default: sqlite.")
+@click.pass_obj
+def reindex_cmd(home: Home, backend: str | None) -> None:
+    """Rebuild a search index from the catalog (elasticsearch: a new index, then the alias is swapped)."""
+    db = open_catalog(home)
+    name = backend or "sqlite"
+    if name == "elasticsearch" and not os.environ.get(ES_URL_ENV):
+        raise click.UsageError(f"set {ES_URL_ENV} to the Elasticsearch address")
+    pages = searching.reindex(db, name)
+    click.echo(f"{pages} pages indexed ({name})")

@@ -1,0 +1,128 @@
+"""The search index kept with the catalog: what is indexed, when, and the search entry point.
+
+The sqlite index lives in the catalog database and is written in the same transaction as the documents it
+describes (classification, corrections), so the two never drift apart. Each indexed page carries its
+document's facts with reviewers' corrections applied. Elasticsearch, when configured, is fed after the
+catalog commits (``reindex --backend elasticsearch`` rebuilds it from the catalog at any time).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+
+from pipelines import corrections
+from pipelines.report import FACT_FIELDS, first_source
+from search.backends import Backend, open_backend
+from search.model import PageRecord, SearchRequest, SearchResult
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def page_records(db: sqlite3.Connection, sha256: str | None = None, doc_id: str | None = None
+                 ) -> Iterator[PageRecord]:
+    """Every page of the done documents (of one file, of one document, or all), facts corrected."""
+    where, args = "f.status='done'", []
+    if sha256:
+        where, args = where + " AND d.sha256=?", [sha256]
+    if doc_id:
+        where, args = where + " AND d.id=?", [*args, doc_id]
+    docs = db.execute(f"SELECT d.* FROM documents d JOIN files f USING (sha256) WHERE {where} "
+                      "ORDER BY d.sha256, d.first_page", args).fetchall()
+    for doc in docs:
+        src = first_source(db, doc["sha256"])
+        facts = json.loads(doc["facts"]) if doc["facts"] else {}
+        record = {k: facts.get(k) for k in FACT_FIELDS}
+        record["unit"] = src["unit"] if src else None
+        record = corrections.apply(record, corrections.corrections_of(db, doc["id"]), None)
+        rows = db.execute("SELECT n, method, confidence, text FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
+                          "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
+        for r in rows:
+            yield PageRecord(
+                doc_id=doc["id"], sha256=doc["sha256"], page=r["n"] - doc["first_page"] + 1, text=r["text"] or "",
+                unit=record["unit"], doc_type=record["doc_type"], symbol=record["symbol"],
+                issued=_date(record["issued"]), in_period=record["in_period"],
+                indicators=tuple(t["id"] for t in record["indicators"] or []),
+                method=r["method"] if r["method"] in ("text", "ocr") else None,
+                confidence=r["confidence"], source=src["source"] if src else None, subject=record["subject"])
+
+
+def catalog_index(db: sqlite3.Connection) -> Backend:
+    """The sqlite index inside the catalog (always kept up to date)."""
+    return open_backend("sqlite", db=db)
+
+
+def index_file(db: sqlite3.Connection, sha256: str) -> int:
+    """Replace the file's pages in the catalog index; call inside the transaction that wrote its documents."""
+    backend = catalog_index(db)
+    backend.delete_file(sha256)
+    return backend.index(page_records(db, sha256=sha256))
+
+
+def index_document(db: sqlite3.Connection, doc_id: str) -> int:
+    """Replace one document's pages (after a correction); call inside the correction's transaction."""
+    backend = catalog_index(db)
+    backend.delete_document(doc_id)
+    return backend.index(page_records(db, doc_id=doc_id))
+
+
+def ensure_index(db: sqlite3.Connection) -> int:
+    """Rebuild the catalog index when its layout version changed (or it was never built); pages indexed."""
+    from pipelines.catalog import Tx
+
+    backend = catalog_index(db)
+    if not backend.needs_rebuild():
+        return 0
+    with Tx(db):
+        return backend.rebuild(page_records(db))
+
+
+def reindex(db: sqlite3.Connection, name: str = "sqlite", url: str | None = None) -> int:
+    """Rebuild a backend's index from the catalog."""
+    from pipelines.catalog import Tx
+
+    if name == "sqlite":
+        with Tx(db):
+            return catalog_index(db).rebuild(page_records(db))
+    return open_backend(name, url=url).rebuild(page_records(db))
+
+
+def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids: list[str] | None = None
+                  ) -> list[str]:
+    """Bring Elasticsearch up to date with these files / documents when ``MINHCHUNG_ELASTICSEARCH_URL`` is
+    set (after the catalog committed). Failures do not undo the catalog: they come back as warnings, and
+    ``minhchung reindex --backend elasticsearch`` repairs the index."""
+    import os
+
+    from search.backends import ES_URL_ENV
+
+    url = os.environ.get(ES_URL_ENV, "").strip()
+    if not url or not (shas or doc_ids):
+        return []
+    try:
+        backend = open_backend("elasticsearch", url=url)
+        for sha in shas or []:
+            backend.delete_file(sha)
+            backend.index(page_records(db, sha256=sha))
+        for doc in doc_ids or []:
+            backend.delete_document(doc)
+            backend.index(page_records(db, doc_id=doc))
+    except Exception as exc:  # noqa: BLE001 - any client or network error: the catalog stays right
+        return [f"Elasticsearch not updated ({type(exc).__name__}: {exc}); run 'minhchung reindex --backend "
+                "elasticsearch' when it is reachable"]
+    return []
+
+
+def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url: str | None = None
+           ) -> SearchResult:
+    if name == "sqlite":
+        from search.backends.sqlite import tune_connection
+
+        tune_connection(db)  # a larger page cache and mmap for this connection (measured in search_bench)
+        ensure_index(db)
+        return catalog_index(db).search(req)
+    return open_backend(name, url=url).search(req)
