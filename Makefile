@@ -42,6 +42,8 @@ demo: system venv
 	$(BIN)/minhchung --home demo-data status
 	$(BIN)/minhchung --home demo-data documents
 	$(BIN)/minhchung --home demo-data export --format jsonl -o demo-data/export.jsonl --pdf demo-data/searchable
+	$(BIN)/minhchung --home demo-data search "kê khai tài sản" --limit 5
+	$(BIN)/minhchung --home demo-data search "chuyen doi vi tri cong tac" --type KH --limit 5
 	$(BIN)/minhchung --home demo-data gaps --plan daklak-2024
 	$(BIN)/minhchung --home demo-data gaps --format html -o demo-gaps.html
 	$(BIN)/minhchung --home demo-data gaps --format xlsx -o demo-gaps.xlsx
