@@ -48,6 +48,13 @@ demo: system venv
 	$(BIN)/minhchung --home demo-data gaps --format html -o demo-gaps.html
 	$(BIN)/minhchung --home demo-data gaps --format xlsx -o demo-gaps.xlsx
 	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/; gap report: demo-gaps.html, demo-gaps.xlsx"
+	@for u in thanhtra:inspector ratsoat:reviewer vanthu:clerk quantri:admin; do \
+	  echo "$${u%%:*}-demo-2024" | $(BIN)/minhchung --home demo-data users add "$${u%%:*}" --role "$${u##*:}" \
+	    --password-stdin --update >/dev/null || exit 1; \
+	done
+	@echo "web: start it with '$(BIN)/minhchung --home demo-data serve', then open http://127.0.0.1:8000/"
+	@echo "demo users (name / password): thanhtra / thanhtra-demo-2024 (inspector), ratsoat / ratsoat-demo-2024 (reviewer),"
+	@echo "  vanthu / vanthu-demo-2024 (clerk), quantri / quantri-demo-2024 (admin)"
 
 test: system venv
 	$(BIN)/ruff check .

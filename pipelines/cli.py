@@ -19,6 +19,7 @@ from pipelines.catalog import connect
 from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog, period_of
 from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli_search import reindex_cmd, search_cmd
+from pipelines.cli_web import serve_cmd, users_group
 from pipelines.home import Home
 from pipelines.progress import BatchProgress
 from pipelines.runner import IngestOptions, ingest
@@ -156,5 +157,5 @@ def samples(outdir: Path, seed: int) -> None:
 
 
 for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, search_cmd, reindex_cmd, gaps_cmd, plan_group,
-                 units_group):
+                 units_group, serve_cmd, users_group):
     main.add_command(_command)

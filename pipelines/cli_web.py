@@ -1,0 +1,106 @@
+"""``minhchung serve`` (the web interface) and ``minhchung users`` (its accounts); attached to the group in
+:mod:`pipelines.cli`."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import closing
+
+import click
+
+from pipelines.catalog import connect
+from pipelines.home import Home
+from pipelines.web.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="Largest upload request.")
+@click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), default=8.0, show_default=True,
+              help="A login lasts this long.")
+@click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (when served over HTTPS).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="OCR processes for uploads (default: cores).")
+@click.pass_obj
+def serve_cmd(home: Home, host: str, port: int, max_upload_mb: int, session_hours: float, secure_cookies: bool,
+              jobs: int | None) -> None:
+    """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
+    import uvicorn
+
+    from pipelines.web import create_app
+
+    app = create_app(home, max_upload_bytes=max_upload_mb * 1024**2, session_hours=session_hours,
+                     secure_cookies=secure_cookies, intake_jobs=jobs)
+    with closing(connect(home.catalog)) as db:
+        if not list_users(db):
+            click.echo("no users yet: create one with 'minhchung users add NAME --role admin'", err=True)
+    click.echo(f"minhchung: http://{host}:{port}/ (data home {home.root}); Ctrl-C stops", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _password(stdin: bool, confirm: bool = True) -> str:
+    if stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            raise click.UsageError("no password on standard input")
+        return value
+    return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Accounts of the web interface (roles: clerk, inspector, reviewer, admin)."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--update", is_flag=True, help="If the user exists, set the role and password (idempotent scripts).")
+@click.pass_obj
+def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bool) -> None:
+    """Create a user (the password is asked for, or read with --password-stdin)."""
+    home.create()
+    with closing(connect(home.catalog)) as db:
+        try:
+            user = add_user(db, name, role, _password(password_stdin), update=update)
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from exc
+    click.echo(f"user {user.name}: {user.role} ({ROLE_VI[user.role]})")
+
+
+@users_group.command("list")
+@click.pass_obj
+def users_list(home: Home) -> None:
+    """The users and their roles."""
+    with closing(connect(home.catalog)) as db:
+        for user in list_users(db):
+            click.echo(f"{user.name}\t{user.role}\t{ROLE_VI[user.role]}")
+
+
+@users_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_obj
+def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
+    """Set a user's password (their open sessions end)."""
+    with closing(connect(home.catalog)) as db:
+        try:
+            set_password(db, name, _password(password_stdin))
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from exc
+    click.echo(f"password of {name} changed")
+
+
+@users_group.command("remove")
+@click.argument("name")
+@click.pass_obj
+def users_remove(home: Home, name: str) -> None:
+    """Delete a user (their sessions end at once)."""
+    with closing(connect(home.catalog)) as db:
+        try:
+            remove_user(db, name)
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from exc
+    click.echo(f"user {name} removed")

@@ -1,0 +1,204 @@
+"""Pydantic models of the JSON API (they make the OpenAPI schema at ``/api/openapi.json``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StringConstraints
+
+Short = Annotated[str, StringConstraints(max_length=80)]
+
+
+class HitOut(BaseModel):
+    doc_id: str
+    page: int = Field(description="Page number inside the document (1-based).")
+    score: float
+    snippet_html: str = Field(description="HTML-escaped snippet, hits wrapped in <mark>.")
+    unit: str | None
+    doc_type: str | None
+    symbol: str | None
+    issued: date | None
+    subject: str | None
+    source: str | None
+    url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int = Field(description="Matching pages.")
+    offset: int
+    limit: int
+    took_ms: float
+    hits: list[HitOut]
+    facets: dict[str, dict[str, int]] = Field(description="doc_type, unit, indicator → value → matching pages.")
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name: str | None
+    score: float | None
+    why: list[str]
+    corrected: bool = False
+
+
+class CorrectedOut(BaseModel):
+    field: str
+    value: Any
+    who: str
+    at: str
+    note: str | None
+
+
+class PageSummaryOut(BaseModel):
+    page: int
+    file_page: int
+    method: str
+    confidence: float | None
+
+
+class DocumentOut(BaseModel):
+    id: str
+    sha256: str
+    source: str | None
+    source_pages: list[int]
+    unit: str | None
+    received: str | None
+    doc_type: str | None
+    doc_type_name: str | None
+    doc_type_confidence: float | None
+    doc_type_why: list[str] | None
+    number: str | None
+    symbol: str | None
+    issued: str | None
+    place: str | None
+    issuer: str | None
+    parent_issuer: str | None
+    subject: str | None
+    signer: str | None
+    signer_title: str | None
+    recipients: list[str] | None
+    indicators: list[IndicatorOut]
+    in_period: bool | None
+    corrected: list[CorrectedOut]
+    pages: list[PageSummaryOut]
+    links: dict[str, str]
+
+
+class DocumentListOut(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    documents: list[DocumentOut]
+
+
+class BoxOut(BaseModel):
+    text: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class PageOut(BaseModel):
+    doc_id: str
+    page: int
+    file_page: int
+    method: str
+    confidence: float | None
+    text: str
+    text_html: str = Field(description="The text HTML-escaped, hits of q wrapped in <mark>.")
+    hits: int
+    image_url: str
+    image_width: int
+    image_height: int
+    boxes: list[BoxOut] = Field(description="Word boxes of the hits of q, in the served image's pixels.")
+
+
+class AuditOut(BaseModel):
+    id: int | None = None
+    at: str
+    who: str
+    doc_id: str
+    field: str
+    before: Any
+    after: Any
+    note: str | None
+
+
+class CorrectionIn(BaseModel):
+    doc_type: str | None = Field(None, max_length=10, description="Type code, e.g. KH, QĐ, CV.")
+    issued: date | None = None
+    add_indicators: list[Short] = Field(default_factory=list, max_length=50)
+    remove_indicators: list[Short] = Field(default_factory=list, max_length=50)
+    attach_requirements: list[Short] = Field(default_factory=list, max_length=50)
+    detach_requirements: list[Short] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(None, max_length=2000)
+
+
+class CorrectionOut(BaseModel):
+    entries: list[AuditOut]
+
+
+class GapCellOut(BaseModel):
+    requirement: str
+    requirement_name: str
+    source: str
+    deadline: date | None
+    status: str
+    status_vi: str
+    reason: str
+    documents: list[str]
+
+
+class GapUnitOut(BaseModel):
+    unit: str
+    unit_kind: str
+    documents: int
+    complete_pct: float
+    counts: dict[str, int]
+    cells: list[GapCellOut]
+
+
+class GapsOut(BaseModel):
+    plan: str
+    plan_name: str
+    index_set: str
+    period: list[date]
+    units: list[GapUnitOut]
+    units_without_submission: list[str]
+    unknown_units: dict[str, int]
+    unmatched_documents: list[str]
+
+
+class QuarantinedOut(BaseModel):
+    source: str | None
+    sha256: str | None
+    unit: str | None
+    error: str | None
+
+
+class JobOut(BaseModel):
+    id: str
+    user: str
+    unit: str
+    received: str
+    files: list[str]
+    status: str = Field(description="queued | running | done | failed")
+    stage: str
+    done: int
+    total: int
+    created: str
+    started: str | None
+    finished: str | None
+    summary: dict[str, Any] | None
+    quarantined: list[QuarantinedOut]
+    documents: list[str]
+    error: str | None
+    url: str
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    role_vi: str

@@ -1,0 +1,182 @@
+"""Background intake: uploads are stored in a job folder and ingested by one worker thread, one at a time.
+
+The worker thread belongs to the app (``app.state.web.intake``); it opens its own SQLite connection per job
+(connections cannot cross threads) and runs the same :func:`pipelines.runner.ingest` as the CLI, whose
+process pool does the OCR. Progress is kept on the job and read by the polling endpoint. The uploaded
+folder is removed after the ingest: the originals are then in the blob store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import queue
+import re
+import secrets
+import shutil
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from ingest.sources import SUPPORTED, describe_unsupported, sniff
+from pipelines.catalog import connect, now
+from pipelines.home import Home
+from pipelines.runner import IngestOptions, ingest
+
+ACCEPTED = (*SUPPORTED, "zip")
+KEEP_JOBS = 200
+log = logging.getLogger("minhchung.web.intake")
+
+
+class UploadError(ValueError):
+    """An upload that is refused as a whole (nothing stored); the message names the file and the reason."""
+
+
+@dataclass
+class Job:
+    id: str
+    user: str
+    unit: str
+    received: str
+    files: list[str]
+    folder: str
+    created: str
+    status: str = "queued"  # queued | running | done | failed
+    stage: str = "queued"   # queued | discover | pages | classify | done
+    done: int = 0
+    total: int = 0
+    started: str | None = None
+    finished: str | None = None
+    summary: dict | None = None
+    quarantined: list[dict] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def safe_name(name: str | None, taken: set[str]) -> str:
+    """A file name without any folder part or unsafe characters, unique within ``taken``."""
+    base = re.sub(r"[\x00-\x1f/\\:*?\"<>|]+", "_", Path((name or "").replace("\\", "/")).name).strip(" .")
+    base = base[:150] or "tep-tai-len"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        stem, dot, ext = base.rpartition(".")
+        candidate = f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> list[str]:
+    """Copy the uploaded streams into ``folder`` after checking each one's type by its first bytes."""
+    if not uploads:
+        raise UploadError("Chưa chọn tệp nào để tải lên.")
+    refused = []
+    for name, stream in uploads:
+        head = stream.read(2048)
+        stream.seek(0)
+        kind = sniff(head)
+        if kind not in ACCEPTED:
+            refused.append(f"{name or '(không tên)'}: {describe_unsupported(kind, head)}")
+    if refused:
+        raise UploadError("Loại tệp không được nhận (chỉ PDF, TIFF, JPEG, PNG, ZIP): " + "; ".join(refused))
+    folder.mkdir(parents=True, exist_ok=False)
+    taken: set[str] = set()
+    names = []
+    for name, stream in uploads:
+        target = folder / safe_name(name, taken)
+        with open(target, "wb") as out:
+            shutil.copyfileobj(stream, out, 1024 * 1024)
+        names.append(target.name)
+    return names
+
+
+class IntakeWorker:
+    """One background thread that ingests queued jobs in order; job state is read under a lock."""
+
+    def __init__(self, home: Home, jobs: int | None = None) -> None:
+        self.home = home
+        self.jobs = jobs or max(1, os.cpu_count() or 1)
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def uploads(self) -> Path:
+        return self.home.root / "tmp" / "uploads"
+
+    def new_folder(self, unit: str) -> tuple[str, Path]:
+        job_id = secrets.token_hex(8)
+        return job_id, self.uploads / job_id / safe_name(unit, set())
+
+    def submit(self, job_id: str, folder: Path, files: list[str], unit: str, received: date, user: str) -> Job:
+        job = Job(job_id, user, unit, received.isoformat(), files, str(folder), now())
+        with self._lock:
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[:-KEEP_JOBS]:
+                if self._jobs[old].status in ("done", "failed"):
+                    del self._jobs[old]
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="minhchung-intake", daemon=True)
+                self._thread.start()
+        self._queue.put(job.id)
+        return self.get(job.id) or job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return dataclasses.replace(job) if job else None
+
+    def list(self) -> list[Job]:
+        with self._lock:
+            return [dataclasses.replace(j) for j in reversed(self._jobs.values())]
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _update(self, job_id: str, **values: object) -> None:
+        with self._lock:
+            job = self._jobs[job_id]
+            for key, value in values.items():
+                setattr(job, key, value)
+
+    def _run(self) -> None:
+        while (job_id := self._queue.get()) is not None:
+            try:
+                self._process(job_id)
+            except Exception as exc:  # one bad job must not stop the worker; the clerk sees the reason
+                log.exception("intake job %s failed", job_id)
+                self._update(job_id, status="failed", stage="done", error=f"{type(exc).__name__}: {exc}",
+                             finished=now())
+
+    def _process(self, job_id: str) -> None:
+        job = self.get(job_id)
+        assert job is not None
+        self._update(job_id, status="running", stage="discover", started=now())
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self._update(job_id, stage=stage, done=done, total=total)
+
+        folder = Path(job.folder)
+        opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs)
+        db = connect(self.home.catalog)
+        try:
+            summary = ingest(self.home, db, [folder], opts, progress)
+            docs = [r["id"] for r in db.execute(
+                "SELECT DISTINCT d.id FROM sources s JOIN documents d ON d.sha256 = s.sha256 "
+                "WHERE s.location LIKE ? ESCAPE '\\' ORDER BY d.id", (_like_prefix(folder),))]
+        finally:
+            db.close()
+            shutil.rmtree(folder.parent, ignore_errors=True)
+        self._update(job_id, status="done", stage="done", summary=summary.to_dict(),
+                     quarantined=summary.quarantined, documents=docs, finished=now())
+
+
+def _like_prefix(folder: Path) -> str:
+    text = str(folder.resolve()) + os.sep
+    return re.sub(r"([\\%_])", r"\\\1", text) + "%"

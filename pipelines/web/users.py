@@ -1,0 +1,160 @@
+"""Users of the web interface and their roles, kept in the catalog (table ``users``, created on demand).
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults: 64 MiB, 3 passes); the hash carries its own
+salt and parameters, so raising them later re-hashes each password at its owner's next login. ``version``
+goes up when a password or role changes or the user logs out: sessions carry the version they were made
+with, so every older session of that user stops working (signed-cookie sessions cannot be revoked one by one).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipelines.catalog import Tx, now
+
+ROLES = ("clerk", "inspector", "reviewer", "admin")
+ROLE_VI = {"clerk": "Văn thư", "inspector": "Thanh tra viên", "reviewer": "Người rà soát", "admin": "Quản trị"}
+# read: search, documents, page images, downloads, gaps; upload: intake; correct: review; admin: everything.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "clerk": frozenset({"read", "upload"}),
+    "inspector": frozenset({"read"}),
+    "reviewer": frozenset({"read", "correct"}),
+    "admin": frozenset({"read", "upload", "correct", "admin"}),
+}
+NAME = re.compile(r"^[\w.@-]{1,64}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+)"""
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    version: int
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def role_vi(self) -> str:
+        return ROLE_VI.get(self.role, self.role)
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name takes as long as a wrong password."""
+    return _hasher().hash("minhchung-no-such-user")
+
+
+def ensure_table(db: sqlite3.Connection) -> None:
+    db.execute(SCHEMA)
+
+
+def _check(name: str, role: str | None, password: str | None) -> None:
+    if not NAME.match(name):
+        raise UserError(f"invalid user name {name!r}: 1–64 letters, digits, '.', '_', '-' or '@'")
+    if role is not None and role not in ROLES:
+        raise UserError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise UserError(f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+
+
+def _row_user(row: sqlite3.Row | None) -> User | None:
+    return User(row["name"], row["role"], row["version"]) if row else None
+
+
+def get_user(db: sqlite3.Connection, name: str) -> User | None:
+    ensure_table(db)
+    return _row_user(db.execute("SELECT name, role, version FROM users WHERE name=?", (name,)).fetchone())
+
+
+def list_users(db: sqlite3.Connection) -> list[User]:
+    ensure_table(db)
+    return [User(r["name"], r["role"], r["version"])
+            for r in db.execute("SELECT name, role, version FROM users ORDER BY name")]
+
+
+def add_user(db: sqlite3.Connection, name: str, role: str, password: str, *, update: bool = False) -> User:
+    """Create a user; with ``update`` an existing one gets the new role and password instead of an error."""
+    _check(name, role, password)
+    ensure_table(db)
+    digest = _hasher().hash(password)
+    with Tx(db):
+        exists = db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone()
+        if exists and not update:
+            raise UserError(f"user {name!r} already exists (use 'users passwd' to change the password)")
+        if exists:
+            db.execute("UPDATE users SET role=?, password=?, version=version+1, updated=? WHERE name=?",
+                       (role, digest, now(), name))
+        else:
+            db.execute("INSERT INTO users (name, role, password, created, updated) VALUES (?, ?, ?, ?, ?)",
+                       (name, role, digest, now(), now()))
+    user = get_user(db, name)
+    assert user is not None
+    return user
+
+
+def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
+    _check(name, None, password)
+    ensure_table(db)
+    with Tx(db):
+        cur = db.execute("UPDATE users SET password=?, version=version+1, updated=? WHERE name=?",
+                         (_hasher().hash(password), now(), name))
+        if cur.rowcount == 0:
+            raise UserError(f"no user {name!r}")
+
+
+def remove_user(db: sqlite3.Connection, name: str) -> None:
+    ensure_table(db)
+    with Tx(db):
+        if db.execute("DELETE FROM users WHERE name=?", (name,)).rowcount == 0:
+            raise UserError(f"no user {name!r}")
+
+
+def end_sessions(db: sqlite3.Connection, name: str) -> None:
+    """Invalidate every session of the user (logout)."""
+    ensure_table(db)
+    with Tx(db):
+        db.execute("UPDATE users SET version=version+1 WHERE name=?", (name,))
+
+
+def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
+    """The user when the password matches, else None (same work whether or not the name exists)."""
+    ensure_table(db)
+    row = db.execute("SELECT name, role, version, password FROM users WHERE name=?", (name,)).fetchone()
+    digest = row["password"] if row else _dummy_hash()
+    try:
+        _hasher().verify(digest, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    if _hasher().check_needs_rehash(digest):
+        with Tx(db):
+            db.execute("UPDATE users SET password=? WHERE name=?", (_hasher().hash(password), name))
+    return _row_user(row)
