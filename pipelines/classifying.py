@@ -12,28 +12,16 @@ import sqlite3
 from dataclasses import dataclass
 
 from classify.facts import document_facts
-from classify.indexset import IndexSet, load_index_set
+from classify.indexset import IndexSet
 from classify.indicators import Tagger, in_period
 from classify.segment import segment
+from pipelines.active import active_index_set
 from pipelines.catalog import Tx, dumps
 from pipelines.searching import index_file
-
-DEFAULT_INDEX_SET = "paca-2024"
 
 
 def doc_id(sha256: str, first_page: int) -> str:
     return f"{sha256[:16]}-{first_page}"
-
-
-def active_index_set(db: sqlite3.Connection, ref: str | None = None) -> IndexSet:
-    """The index set named by ``ref`` (and remembered in the catalog), else the catalog's, else the default."""
-    if ref:
-        index_set = load_index_set(ref)
-        with Tx(db):
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('index_set', ?)", (ref,))
-        return index_set
-    row = db.execute("SELECT value FROM meta WHERE key='index_set'").fetchone()
-    return load_index_set(row["value"] if row else DEFAULT_INDEX_SET)
 
 
 @dataclass

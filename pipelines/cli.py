@@ -15,8 +15,9 @@ from rich.table import Table
 
 from ingest.ocr import OcrSettings
 from pipelines import report
+from pipelines.active import active_period
 from pipelines.catalog import connect
-from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog, period_of
+from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog
 from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli_search import reindex_cmd, search_cmd
 from pipelines.cli_web import serve_cmd, users_group
@@ -131,7 +132,7 @@ def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> N
     db = open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for record in report.documents(db, period_of(db)):
+        for record in report.documents(db, active_period(db)):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if output:

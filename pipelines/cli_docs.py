@@ -9,15 +9,16 @@ import getpass
 import json
 import os
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from pipelines import corrections, report
+from pipelines.active import active_index_set, active_period
 from pipelines.catalog import connect
-from pipelines.classifying import Classifier, active_index_set, classify_pending
+from pipelines.classifying import Classifier, classify_pending
 from pipelines.home import Home
 from pipelines.searching import sync_external
 
@@ -29,11 +30,6 @@ def open_catalog(home: Home) -> sqlite3.Connection:
     return connect(home.catalog)
 
 
-def period_of(db: sqlite3.Connection) -> tuple[date, date]:
-    index_set = active_index_set(db)
-    return index_set.period_from, index_set.period_to
-
-
 @click.command("documents")
 @click.option("--unit", help="Only this unit.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (no page texts).")
@@ -41,7 +37,7 @@ def period_of(db: sqlite3.Connection) -> tuple[date, date]:
 def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
     """Table of documents: type, symbol, date, issuer, indicators (corrected values marked *)."""
     db = open_catalog(home)
-    rows = [r for r in report.documents(db, period_of(db)) if r.get("status") == "done"
+    rows = [r for r in report.documents(db, active_period(db), texts=False) if r.get("status") == "done"
             and (unit is None or r["unit"] == unit)]
     if as_json:
         for r in rows:

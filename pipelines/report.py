@@ -77,12 +77,19 @@ def quarantine(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None, texts: bool = True) -> Iterator[dict]:
+def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None, texts: bool = True,
+              sha256: str | None = None, doc_id: str | None = None) -> Iterator[dict]:
     """One record per logical document (DESIGN.md §3), then one per quarantined file. Reviewers'
     corrections are applied and listed in ``corrected``; ``period`` decides ``in_period`` of a corrected
-    date. ``texts=False`` leaves the page texts out (reports that need only the facts)."""
-    for doc in db.execute("SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) "
-                          "WHERE f.status='done' ORDER BY f.added, d.sha256, d.first_page").fetchall():
+    date. ``texts=False`` leaves the page texts out (reports that need only the facts). With ``sha256`` or
+    ``doc_id``: only that file's or that document's records, and no quarantined files."""
+    where, args = "f.status='done'", []
+    if sha256:
+        where, args = where + " AND d.sha256=?", [sha256]
+    if doc_id:
+        where, args = where + " AND d.id=?", [*args, doc_id]
+    for doc in db.execute(f"SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) WHERE {where} "
+                          "ORDER BY f.added, d.sha256, d.first_page", args).fetchall():
         src = first_source(db, doc["sha256"])
         pages = db.execute(f"SELECT n, method, confidence{', text' if texts else ''} FROM pages "
                            "WHERE sha256=? AND n BETWEEN ? AND ? ORDER BY n",
@@ -98,6 +105,8 @@ def documents(db: sqlite3.Connection, period: tuple[date, date] | None = None, t
         }
         record.update({k: facts.get(k) for k in FACT_FIELDS})
         yield corrections.apply(record, corrections.corrections_of(db, doc["id"]), period)
+    if sha256 or doc_id:
+        return
     for q in quarantine(db):
         yield {"source": q["source"], "sha256": q["sha256"], "unit": q["unit"], "status": "quarantined",
                "error": q["error"]}

@@ -8,13 +8,12 @@ catalog commits (``reindex --backend elasticsearch`` rebuilds it from the catalo
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
-from pipelines import corrections
-from pipelines.report import FACT_FIELDS, first_source
+from pipelines import report
+from pipelines.active import active_period
 from search.backends import Backend, open_backend
 from search.model import PageRecord, SearchRequest, SearchResult
 
@@ -25,30 +24,19 @@ def _date(value: str | None) -> date | None:
 
 def page_records(db: sqlite3.Connection, sha256: str | None = None, doc_id: str | None = None
                  ) -> Iterator[PageRecord]:
-    """Every page of the done documents (of one file, of one document, or all), facts corrected."""
-    where, args = "f.status='done'", []
-    if sha256:
-        where, args = where + " AND d.sha256=?", [sha256]
-    if doc_id:
-        where, args = where + " AND d.id=?", [*args, doc_id]
-    docs = db.execute(f"SELECT d.* FROM documents d JOIN files f USING (sha256) WHERE {where} "
-                      "ORDER BY d.sha256, d.first_page", args).fetchall()
-    for doc in docs:
-        src = first_source(db, doc["sha256"])
-        facts = json.loads(doc["facts"]) if doc["facts"] else {}
-        record = {k: facts.get(k) for k in FACT_FIELDS}
-        record["unit"] = src["unit"] if src else None
-        record = corrections.apply(record, corrections.corrections_of(db, doc["id"]), None)
-        rows = db.execute("SELECT n, method, confidence, text FROM pages WHERE sha256=? AND n BETWEEN ? AND ? "
-                          "ORDER BY n", (doc["sha256"], doc["first_page"], doc["last_page"])).fetchall()
-        for r in rows:
+    """Every page of the done documents (of one file, of one document, or all): the export records
+    (:func:`pipelines.report.documents`, corrections applied) cut into pages."""
+    for r in report.documents(db, active_period(db), texts=True, sha256=sha256, doc_id=doc_id):
+        if r["status"] != "done":
+            continue
+        first = r["source_pages"][0]
+        for page in r["pages"]:
             yield PageRecord(
-                doc_id=doc["id"], sha256=doc["sha256"], page=r["n"] - doc["first_page"] + 1, text=r["text"] or "",
-                unit=record["unit"], doc_type=record["doc_type"], symbol=record["symbol"],
-                issued=_date(record["issued"]), in_period=record["in_period"],
-                indicators=tuple(t["id"] for t in record["indicators"] or []),
-                method=r["method"] if r["method"] in ("text", "ocr") else None,
-                confidence=r["confidence"], source=src["source"] if src else None, subject=record["subject"])
+                doc_id=r["id"], sha256=r["sha256"], page=page["n"] - first + 1, text=page["text"] or "",
+                unit=r["unit"], doc_type=r["doc_type"], symbol=r["symbol"], issued=_date(r["issued"]),
+                in_period=r["in_period"], indicators=tuple(t["id"] for t in r["indicators"] or []),
+                method=page["method"] if page["method"] in ("text", "ocr") else None,
+                confidence=page["confidence"], source=r["source"], subject=r["subject"])
 
 
 def catalog_index(db: sqlite3.Connection) -> Backend:

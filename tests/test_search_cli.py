@@ -57,9 +57,13 @@ def test_table_output_and_bad_query(ingested):
 
 def test_corrections_reach_the_index_and_reindex_rebuilds(home_copy):
     doc = search(home_copy, "chuyển đổi vị trí công tác", "--type", "KH")["hits"][0]["doc_id"]
-    run_cli("--home", str(home_copy), "correct", doc, "--type", "BC", "--indicator", "+D.1.1", check_codes=(0,))
+    run_cli("--home", str(home_copy), "correct", doc, "--type", "BC", "--indicator", "+D.1.1", "--issued", "2023-01-05",
+            check_codes=(0,))
     hits = search(home_copy, "chuyển đổi vị trí công tác", "--type", "BC", "--indicator", "D.1.1")["hits"]
     assert doc in {h["doc_id"] for h in hits}
+    # the corrected date is outside the period, and the index knows it
+    assert doc in {h["doc_id"] for h in search(home_copy, "chuyển đổi vị trí công tác", "--out-of-period")["hits"]}
+    assert doc not in {h["doc_id"] for h in search(home_copy, "chuyển đổi vị trí công tác", "--in-period")["hits"]}
     pages = int(run_cli("--home", str(home_copy), "reindex", check_codes=(0,)).stdout.split()[0])
     db = sqlite3.connect(home_copy / "catalog.sqlite3")
     assert pages == db.execute("SELECT count(*) FROM pages p JOIN files f USING (sha256) "

@@ -18,7 +18,7 @@ from pydantic import StringConstraints
 from ingest.pages import PageError
 from ingest.searchable import PageText, searchable_pdf
 from pipelines import corrections, gap_reports, gaps, report
-from pipelines.classifying import active_index_set
+from pipelines.active import active_index_set
 from pipelines.web import images, records, views
 from pipelines.web.api_models import (
     AuditOut,

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from classify.doctype import TYPES
 from pipelines import gaps
-from pipelines.classifying import active_index_set
+from pipelines.active import active_index_set
 from pipelines.web import records, views
 from pipelines.web.deps import AnyUser, Reader, catalog, render, web
 

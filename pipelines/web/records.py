@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines import corrections
-from pipelines.classifying import active_index_set
+from pipelines import report
+from pipelines.active import active_period
 from pipelines.plan import Plan, requirements_for
-from pipelines.report import FACT_FIELDS, first_source
+from pipelines.report import first_source
 
 
 @dataclass(frozen=True)
@@ -46,24 +45,9 @@ def doc_file(db: sqlite3.Connection, doc_id: str) -> DocFile | None:
                    src["source"] if src else None)
 
 
-def period(db: sqlite3.Connection) -> tuple[date, date]:
-    index_set = active_index_set(db)
-    return index_set.period_from, index_set.period_to
-
-
 def document_record(db: sqlite3.Connection, doc: DocFile) -> dict:
     """The export record of one document (DESIGN.md §3) without page texts, corrections applied."""
-    src = first_source(db, doc.sha256)
-    facts_row = db.execute("SELECT facts FROM documents WHERE id=?", (doc.id,)).fetchone()
-    facts = json.loads(facts_row["facts"]) if facts_row and facts_row["facts"] else {}
-    pages = db.execute("SELECT n, method, confidence FROM pages WHERE sha256=? AND n BETWEEN ? AND ? ORDER BY n",
-                       (doc.sha256, doc.first_page, doc.last_page)).fetchall()
-    record = {"id": doc.id, "sha256": doc.sha256, "source": doc.source,
-              "source_pages": [doc.first_page, doc.last_page],
-              "unit": src["unit"] if src else None, "received": src["received"] if src else None,
-              "status": "done", "error": None, "pages": [dict(p) for p in pages]}
-    record.update({k: facts.get(k) for k in FACT_FIELDS})
-    return corrections.apply(record, corrections.corrections_of(db, doc.id), period(db))
+    return next(report.documents(db, active_period(db), texts=False, doc_id=doc.id))
 
 
 def page_rows(db: sqlite3.Connection, doc: DocFile) -> list[sqlite3.Row]:

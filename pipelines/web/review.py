@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipelines import corrections
-from pipelines.classifying import active_index_set
+from pipelines.active import active_index_set
 from pipelines.web import records
 from pipelines.web.views import InputError, plan_or_503
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from classify.doctype import TYPES
 from classify.indexset import load_index_set
 from pipelines import corrections, gaps, searching
-from pipelines.classifying import active_index_set
+from pipelines.active import active_index_set
 from pipelines.cli_gaps import active_plan, build_report
 from pipelines.home import Home
 from pipelines.plan import Plan, requirements_for
