@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,7 +17,7 @@ from ingest.ocr import OcrSettings
 from pipelines import report
 from pipelines.active import active_period
 from pipelines.catalog import connect
-from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd, open_catalog
+from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, date_option, documents_cmd, open_catalog
 from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli_search import reindex_cmd, search_cmd
 from pipelines.cli_web import serve_cmd, users_group
@@ -26,15 +26,6 @@ from pipelines.progress import BatchProgress
 from pipelines.runner import IngestOptions, ingest
 
 EXIT_QUARANTINED = 3
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +41,7 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--unit", help="The unit (đơn vị) that submitted these files.")
 @click.option("--unit-from-folder", is_flag=True, help="The first folder level under each PATH is the unit.")
-@click.option("--received", callback=_date, help="Date received, YYYY-MM-DD (default: each file's mtime).")
+@click.option("--received", callback=date_option, help="Date received, YYYY-MM-DD (default: each file's mtime).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True,
               help="auto: OCR pages without a real text layer; force: OCR every page; skip: never OCR.")

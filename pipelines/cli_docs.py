@@ -9,7 +9,7 @@ import getpass
 import json
 import os
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 from rich.console import Console
@@ -21,6 +21,16 @@ from pipelines.catalog import connect
 from pipelines.classifying import Classifier, classify_pending
 from pipelines.home import Home
 from pipelines.searching import sync_external
+
+
+def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """click callback for the YYYY-MM-DD options of every command."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
 def open_catalog(home: Home) -> sqlite3.Connection:
@@ -84,21 +94,12 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
     return changes
 
 
-def _iso(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
-
-
 @click.command("correct")
 @click.argument("doc")
 @click.option("--type", "doc_type", help="Type code, e.g. KH, QĐ, CV.")
 @click.option("--indicator", "indicators", multiple=True, callback=_indicator_change,
               help="+ID adds, -ID removes an indicator (repeatable).")
-@click.option("--issued", callback=_iso, help="Issue date YYYY-MM-DD.")
+@click.option("--issued", callback=date_option, help="Issue date YYYY-MM-DD.")
 @click.option("--number")
 @click.option("--symbol")
 @click.option("--issuer")
@@ -108,12 +109,13 @@ def _iso(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 @click.option("--note", help="Why (kept in the audit log).")
 @click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
 @click.pass_obj
-def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, issued: str | None,
+def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, issued: date | None,
                 number: str | None, symbol: str | None, issuer: str | None, signer: str | None,
                 subject: str | None, unit: str | None, note: str | None, who: str | None) -> None:
     """Correct a document's facts; kept over any later classification and written to the audit log."""
     db = open_catalog(home)
-    values = {"doc_type": doc_type, "issued": issued, "number": number, "symbol": symbol, "issuer": issuer,
+    values = {"doc_type": doc_type, "issued": issued.isoformat() if issued else None, "number": number,
+              "symbol": symbol, "issuer": issuer,
               "signer": signer, "subject": subject, "unit": unit}
     changes = [corrections.Change(k, v) for k, v in values.items() if v is not None] + indicators
     if not changes:

@@ -6,7 +6,7 @@ import json
 import os
 import re
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 
 import click
 from rich.console import Console
@@ -14,20 +14,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipelines import searching
-from pipelines.cli_docs import open_catalog
+from pipelines.cli_docs import date_option, open_catalog
 from pipelines.home import Home
 from search.analysis import QueryError
 from search.backends import BACKENDS, ES_URL_ENV, backend_name
 from search.model import Filters, SearchRequest
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
 def _backend(value: str | None) -> str:
@@ -39,8 +30,8 @@ def _backend(value: str | None) -> str:
 @click.option("--unit", "units", multiple=True, help="Only this unit (repeatable: any of them).")
 @click.option("--type", "doc_types", multiple=True, help="Only this type code, e.g. KH (repeatable).")
 @click.option("--indicator", "indicators", multiple=True, help="Only documents tagged with it, e.g. B.1.9.")
-@click.option("--from", "issued_from", callback=_day, help="Issued on or after YYYY-MM-DD.")
-@click.option("--to", "issued_to", callback=_day, help="Issued on or before YYYY-MM-DD.")
+@click.option("--from", "issued_from", callback=date_option, help="Issued on or after YYYY-MM-DD.")
+@click.option("--to", "issued_to", callback=date_option, help="Issued on or before YYYY-MM-DD.")
 @click.option("--in-period/--out-of-period", "in_period", default=None, help="Inside / outside the assessment period.")
 @click.option("--method", type=click.Choice(["text", "ocr"]), help="Pages read from the text layer or by OCR.")
 @click.option("--min-confidence", type=click.FloatRange(0, 100), help="Minimum OCR confidence of the page.")
