@@ -48,7 +48,7 @@ class TypeResult:
     name: str | None
     confidence: float
     why: tuple[str, ...]
-    title_line: int | None = None  # index of the type name line, when one was found
+    title_line: int | None = None  # index of the type name line, when one was found (also below threshold)
     subject_on_title: str | None = None  # "KẾ HOẠCH V/V …": the subject written on the title line
 
 
@@ -152,6 +152,6 @@ def _result(code: str, confidence: float, why: list[str], title: Title | None) -
     confidence = round(max(0.0, min(1.0, confidence)), 2)
     if confidence < THRESHOLD:
         why.append(f"độ tin cậy {confidence} dưới ngưỡng {THRESHOLD}: cần xem lại")
-        return TypeResult(None, None, confidence, tuple(why))
+        return TypeResult(None, None, confidence, tuple(why), title.index if title else None)
     return TypeResult(code, TYPES[code], confidence, tuple(why), title.index if title else None,
                       title.rest or None if title else None)

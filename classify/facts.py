@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from classify.doctype import classify_type, find_title
+from classify.doctype import classify_type
 from classify.issuers import issuer_kind
 from classify.metadata import extract, find_symbol
 from classify.segment import Attachment
@@ -24,13 +24,12 @@ def document_facts(pages: list[str], first_page: int = 1, attachments: tuple[Att
                    tagger: TaggerLike | None = None) -> dict:
     """Facts of the document whose pages (texts, in order) start at ``first_page`` of the file."""
     main = _main_lines(pages, first_page, attachments)
-    number, symbol, _ = find_symbol(main)
-    kind = classify_type(main, symbol)
-    meta = extract(main, kind.title_line if kind.title_line is not None else _title_index(main),
-                   kind.subject_on_title)
+    found = find_symbol(main)
+    kind = classify_type(main, found[1])
+    meta = extract(main, kind.title_line, kind.subject_on_title, found)
     facts: dict = {
         "doc_type": kind.code, "doc_type_name": kind.name, "doc_type_confidence": kind.confidence,
-        "doc_type_why": list(kind.why), "number": number, "symbol": symbol,
+        "doc_type_why": list(kind.why), "number": meta.number, "symbol": meta.symbol,
         "issued": meta.issued.isoformat() if meta.issued else None, "place": meta.place,
         "issuer": meta.issuer, "parent_issuer": meta.parent_issuer, "subject": meta.subject,
         "signer": meta.signer, "signer_title": meta.signer_title, "authority": meta.authority,
@@ -44,11 +43,6 @@ def document_facts(pages: list[str], first_page: int = 1, attachments: tuple[Att
                           issuer_kind=facts["issuer_kind"])
         facts["indicators"] = [{"id": t.id, "score": round(t.score, 2), "why": list(t.why)} for t in tags]
     return facts
-
-
-def _title_index(lines: list[str]) -> int | None:
-    found = find_title(lines)
-    return found.index if found else None
 
 
 def _main_lines(pages: list[str], first_page: int, attachments: tuple[Attachment, ...]) -> list[str]:

@@ -235,9 +235,11 @@ def _dash_items(lines: list[str]) -> list[str]:
     return items
 
 
-def extract(lines: list[str], title_index: int | None = None, subject_on_title: str | None = None) -> Metadata:
-    """All metadata of one document's text (the lines of its pages, attachments cut off)."""
-    number, symbol, symbol_index = find_symbol(lines)
+def extract(lines: list[str], title_index: int | None = None, subject_on_title: str | None = None,
+            symbol_found: tuple[str | None, str | None, int | None] | None = None) -> Metadata:
+    """All metadata of one document's text (the lines of its pages, attachments cut off); ``symbol_found``:
+    :func:`find_symbol`'s result when the caller already has it."""
+    number, symbol, symbol_index = symbol_found or find_symbol(lines)
     header_end = title_index if title_index is not None else HEADER_LINES
     if symbol is None and not has_national_header(lines):
         header_end = 0  # no header block (a continuation page scanned on its own): no issuer, no date
