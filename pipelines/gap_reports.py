@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from importlib import resources
 
-from pipelines.gaps import STATUS_VI, STATUSES, GapReport, rows
+from pipelines.gaps import STATUS_VI, STATUSES, GapReport, group_of, rows
 
 COLOURS = {"present": "2E7D32", "weak": "F9A825", "out_of_period": "6A1B9A", "late": "E65100",
            "missing": "C62828"}
@@ -45,8 +45,9 @@ def summary(report: GapReport) -> list[dict]:
 def groups(report: GapReport) -> list[str]:
     """Column groups of the summary: index-set groups in order, then the plan's own duties ("KH")."""
     seen: dict[str, None] = {}
-    for row in rows(report):
-        seen.setdefault(row["group"], None)
+    for u in report.units:
+        for c in u.cells:
+            seen.setdefault(group_of(c.requirement), None)
     return list(seen)
 
 
@@ -58,7 +59,8 @@ def to_xlsx(report: GapReport) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
-    heads = ["Đơn vị", "Loại", "Số văn bản", *[f"Nhóm {g}" for g in groups(report)],
+    column_groups = groups(report)
+    heads = ["Đơn vị", "Loại", "Số văn bản", *[f"Nhóm {g}" for g in column_groups],
              *[STATUS_VI[s] for s in STATUSES], "% đủ"]
     ws.append([f"Báo cáo thiếu minh chứng — {report.plan.name}"])
     ws.append([f"Thời kỳ đánh giá {report.plan.period_from:%d/%m/%Y}–{report.plan.period_to:%d/%m/%Y}; "
@@ -66,13 +68,13 @@ def to_xlsx(report: GapReport) -> bytes:
     ws.append(heads)
     for cell in ws[3]:
         cell.font = Font(bold=True)
-    by_group = {g: i for i, g in enumerate(groups(report))}
+    by_group = {g: i for i, g in enumerate(column_groups)}
     for u in report.units:
         if not u.cells:
             continue
         per_group: list[list[int]] = [[0, 0] for _ in by_group]
         for c in u.cells:
-            g = per_group[by_group[c.requirement.id.split(".")[0] if c.requirement.source == "index-set" else "KH"]]
+            g = per_group[by_group[group_of(c.requirement)]]
             g[1] += 1
             g[0] += c.status == "present"
         ws.append([u.unit.name, u.unit.kind, u.documents, *[f"{a}/{b}" if b else "–" for a, b in per_group],

@@ -198,6 +198,11 @@ def build(plan: Plan, index_set: IndexSet, records: list[dict], units: tuple[Uni
     return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown))
 
 
+def group_of(req: Requirement) -> str:
+    """The report column group: the index-set group ("A", "B", …), or "KH" for the plan's own duties."""
+    return req.id.split(".")[0] if req.source == "index-set" else "KH"
+
+
 def rows(report: GapReport) -> list[dict]:
     """One flat row per unit × requirement (CSV and JSON; column names documented in the README)."""
     out = []
@@ -206,7 +211,7 @@ def rows(report: GapReport) -> list[dict]:
             req = c.requirement
             out.append({
                 "plan": report.plan.id, "unit": u.unit.name, "unit_kind": u.unit.kind, "requirement": req.id,
-                "requirement_name": req.name, "group": req.id.split(".")[0] if req.source == "index-set" else "KH",
+                "requirement_name": req.name, "group": group_of(req),
                 "source": req.source, "deadline": req.deadline.isoformat() if req.deadline else None,
                 "window": req.window, "status": c.status, "status_vi": STATUS_VI[c.status], "reason": c.reason,
                 "documents": [e.doc.id for e in c.evidence],
