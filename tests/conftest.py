@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,11 @@ def ingested(inbox: tuple[Path, Manifest], tmp_path_factory: pytest.TempPathFact
     proc = run_cli("--home", str(home), "ingest", str(root), "--unit-from-folder", "--json", check_codes=(3,))
     return {"home": home, "summary": json.loads(proc.stdout), "root": root, "manifest": manifest,
             "stderr": proc.stderr}
+
+
+@pytest.fixture
+def home_copy(ingested, tmp_path: Path) -> Path:
+    """A private copy of the ingested home, for tests that change it (corrections, reindex, imports)."""
+    home = tmp_path / "home"
+    shutil.copytree(ingested["home"], home)
+    return home

@@ -6,7 +6,6 @@ The sample documents' specs are the ground truth: type, symbol, date, issuer, pa
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, datetime
 
 import pytest
@@ -100,13 +99,6 @@ def test_indicators_tag_the_evidence(ingested, records):
 def test_documents_table(ingested):
     out = run_cli("--home", str(ingested["home"]), "documents", check_codes=(0,)).stdout
     assert "15/KH-SNV" in out and "B.1.9" in out and "Sở Tư pháp" in out
-
-
-@pytest.fixture
-def home_copy(ingested, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(ingested["home"], home)
-    return home
 
 
 def test_corrections_survive_reclassification_and_are_audited(home_copy):

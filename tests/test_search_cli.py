@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 
-import pytest
 from conftest import run_cli
 
 
 def search(home, *args: str) -> dict:
     return json.loads(run_cli("--home", str(home), "search", *args, "--json", check_codes=(0,)).stdout)
-
-
-@pytest.fixture
-def home_copy(ingested, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(ingested["home"], home)
-    return home
 
 
 def test_found_with_and_without_diacritics(ingested):
