@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
 from classify.facts import document_facts
 from classify.indexset import IndexSet
@@ -47,7 +48,7 @@ def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -
                                classifier.tagger)
         facts["segment_why"] = seg.why
         issued = facts["issued"]
-        facts["in_period"] = in_period(_date(issued), classifier.index_set) if issued else None
+        facts["in_period"] = in_period(date.fromisoformat(issued), classifier.index_set) if issued else None
         facts["index_set"] = classifier.index_set.id
         records.append((doc_id(sha256, seg.first_page), sha256, seg.first_page, seg.last_page, dumps(facts)))
     with Tx(db):
@@ -70,9 +71,3 @@ def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = Non
     if classifier is None:
         classifier = Classifier.build(active_index_set(db, index_set_ref))
     return shas, sum(classify_file(db, sha, classifier) for sha in shas)
-
-
-def _date(iso: str):
-    from datetime import date
-
-    return date.fromisoformat(iso)

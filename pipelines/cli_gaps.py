@@ -18,7 +18,7 @@ from pipelines import gap_reports, gaps, report
 from pipelines.catalog import Tx
 from pipelines.cli_docs import open_catalog
 from pipelines.home import Home
-from pipelines.plan import Plan, PlanError, load_plan
+from pipelines.plan import Plan, PlanError, load_plan, requirements_for
 from pipelines.units import load_units, read_units_csv, save_units, write_units_csv
 
 DEFAULT_PLAN = "daklak-2024"
@@ -127,8 +127,6 @@ def plan_check(ref: str) -> None:
         index_set = load_index_set(plan.index_set)
     except (PlanError, IndexSetError) as exc:
         raise click.UsageError(str(exc)) from exc
-    from pipelines.plan import requirements_for
-
     kinds: dict[str, int] = {}
     for u in plan.units:
         kinds[u.kind] = kinds.get(u.kind, 0) + 1
