@@ -15,6 +15,7 @@ from datetime import date
 from pipelines import report
 from pipelines.active import active_period
 from search.backends import Backend, open_backend
+from search.backends.sqlite import ColumnsCache, SqliteBackend
 from search.model import PageRecord, SearchRequest, SearchResult
 
 
@@ -39,9 +40,10 @@ def page_records(db: sqlite3.Connection, sha256: str | None = None, doc_id: str 
                 confidence=page["confidence"], source=r["source"], subject=r["subject"])
 
 
-def catalog_index(db: sqlite3.Connection) -> Backend:
-    """The sqlite index inside the catalog (always kept up to date)."""
-    return open_backend("sqlite", db=db)
+def catalog_index(db: sqlite3.Connection, cache: ColumnsCache | None = None) -> Backend:
+    """The sqlite index inside the catalog (always kept up to date). A long-lived process passes one
+    ``cache`` for all its searches, so the page columns are read again only after a write."""
+    return SqliteBackend(db, cache)
 
 
 def index_file(db: sqlite3.Connection, sha256: str) -> int:
@@ -105,12 +107,12 @@ def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids
     return []
 
 
-def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url: str | None = None
-           ) -> SearchResult:
+def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url: str | None = None,
+           cache: ColumnsCache | None = None) -> SearchResult:
     if name == "sqlite":
         from search.backends.sqlite import tune_connection
 
         tune_connection(db)  # a larger page cache and mmap for this connection (measured in search_bench)
         ensure_index(db)
-        return catalog_index(db).search(req)
+        return catalog_index(db, cache).search(req)
     return open_backend(name, url=url).search(req)

@@ -11,13 +11,15 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pytest
 from search_contract import *  # noqa: F403 - the contract's test functions run here, on every backend
 from search_contract import CORPUS
 
 from search.analysis import parse_query
 from search.backends import ES_URL_ENV, backend_name, es_dsl, open_backend
-from search.backends.sqlite import SCHEMA_VERSION, SchemaMismatch, SqliteBackend
+from search.backends.fts5 import filter_sql
+from search.backends.sqlite import SCHEMA_VERSION, ColumnsCache, SchemaMismatch, SqliteBackend
 from search.model import Filters, SearchRequest
 
 ES_URL = os.environ.get(ES_URL_ENV, "").strip()
@@ -110,6 +112,55 @@ def test_sqlite_facets_can_be_skipped(tmp_path):
     backend.index(CORPUS)
     result = backend.search(SearchRequest("năm", facets=False))
     assert result.total == 4 and result.facets == {}
+
+
+def test_sqlite_page_columns_follow_every_write_commit_and_rollback(tmp_path):
+    """One ColumnsCache shared by two connections (as the web app shares it across requests): totals and
+    facets follow a commit made elsewhere, the writer's own uncommitted write, and its rollback."""
+    cache = ColumnsCache()
+    writer = SqliteBackend(sqlite3.connect(tmp_path / "catalog.sqlite3"), cache)
+    writer.db.execute("PRAGMA journal_mode=WAL")
+    writer.index(CORPUS[:3])
+    writer.db.commit()
+    reader = SqliteBackend(sqlite3.connect(tmp_path / "catalog.sqlite3"), cache)
+    before = reader.search(SearchRequest("năm"))
+    writer.index(CORPUS[3:])
+    mid = writer.search(SearchRequest("năm"))  # the writer sees its own uncommitted pages
+    assert mid.total > before.total and mid.facets != before.facets
+    assert reader.search(SearchRequest("năm")).total == before.total  # ... the reader does not
+    writer.db.rollback()
+    assert writer.search(SearchRequest("năm")).facets == before.facets
+    writer.index(CORPUS[3:])
+    writer.db.commit()
+    after = reader.search(SearchRequest("năm"))
+    assert after.total == mid.total and after.facets == mid.facets
+    writer.delete_file(CORPUS[0].sha256)
+    writer.db.commit()
+    assert reader.search(SearchRequest("năm")).total < after.total
+
+
+FILTERS = [
+    Filters(), Filters(units="Sở Nội vụ"), Filters(doc_types=("KH", "BC")), Filters(indicators="B.1.1"),
+    Filters(indicators=("B.1.9", "C.2.1"), doc_types=("KH", "HD")), Filters(issued_from=date(2024, 3, 1)),
+    Filters(issued_to=date(2024, 6, 30)), Filters(in_period=True), Filters(in_period=False),
+    Filters(method="ocr"), Filters(method="text"), Filters(min_confidence=80),
+    Filters(units=("Sở Nội vụ", "Thanh tra tỉnh"), issued_from=date(2023, 1, 1), min_confidence=50),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_sqlite_columns_filter_exactly_as_the_sql_filter(tmp_path, filters):
+    """Filters run twice: in numpy over the page columns (totals, facets) and in SQL (the ranking scan).
+    Both must select the same pages."""
+    backend = _sqlite(tmp_path)
+    backend.index(CORPUS)
+    args: list = []
+    where = filter_sql(filters, args)
+    sql = "SELECT p.id FROM search_pages p" + (f" WHERE {where}" if where else "")
+    by_sql = sorted(r[0] for r in backend.db.execute(sql, args))
+    every = [r[0] for r in backend.db.execute("SELECT id FROM search_pages")]
+    by_columns = backend.cache.get(backend.db).select(np.array(every, dtype=np.int64), filters)
+    assert sorted(by_columns.tolist()) == by_sql
 
 
 def test_open_backend_and_the_environment(tmp_path):

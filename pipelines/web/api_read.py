@@ -58,7 +58,7 @@ def api_search(request: Request, user: Reader, q: Annotated[str, Query(min_lengt
     """Full-text search over pages, with or without diacritics (query syntax: README, *Search*)."""
     filters = views.make_filters(unit, type, indicator, date_from, date_to, in_period)
     with catalog(request) as db:
-        result = views.run_search(db, q, filters, limit, offset, sort)
+        result = views.run_search(db, q, filters, limit, offset, sort, web(request).search_cache)
     hits = [HitOut(doc_id=h.doc_id, page=h.page, score=h.score, snippet_html=h.snippet, unit=h.unit,
                    doc_type=h.doc_type, symbol=h.symbol, issued=h.issued, subject=h.subject, source=h.source,
                    url=f"/documents/{h.doc_id}?q={quote(q)}#page-{h.page}") for h in result.hits]

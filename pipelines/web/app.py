@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ from pipelines.web import errors
 from pipelines.web.intake import IntakeWorker
 from pipelines.web.security import LoginLimiter, SecurityHeadersMiddleware, UploadLimitMiddleware, load_secret
 from pipelines.web.users import ensure_table
+from search.backends.sqlite import ColumnsCache
 
 DEFAULT_MAX_UPLOAD = 200 * 1024**2
 UPLOAD_PATHS = ("/api/uploads", "/intake")
@@ -58,6 +59,7 @@ class WebState:
     templates: Jinja2Templates
     limiter: LoginLimiter
     intake: IntakeWorker
+    search_cache: ColumnsCache = field(default_factory=ColumnsCache)  # page columns shared by all requests
 
     @property
     def image_cache(self) -> Path:

@@ -45,7 +45,8 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     with catalog(request) as db:
         plan = views.plan_or_503(db)
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
-        result = views.run_search(db, q, filters, size, (page - 1) * size) if q.strip() else None
+        result = views.run_search(db, q, filters, size, (page - 1) * size,
+                                   cache=web(request).search_cache) if q.strip() else None
         recent = records.list_documents(db, unit or None, 50, 0)[1] if result is None else []
     pages = math.ceil(result.total / size) if result else 0
     facet_links = {name: [(value, count, _link(params, **{key: value}))

@@ -21,6 +21,7 @@ from pipelines.plan import Plan, requirements_for
 from pipelines.web import images, records
 from search.analysis import Query, QueryError, find_matches, parse_query
 from search.backends import backend_name
+from search.backends.sqlite import ColumnsCache
 from search.model import Filters, SearchRequest, SearchResult
 
 
@@ -52,12 +53,12 @@ def make_filters(units: list[str], types: list[str], indicators: list[str], issu
 
 
 def run_search(db: sqlite3.Connection, q: str, filters: Filters, limit: int, offset: int,
-               sort: str = "relevance") -> SearchResult:
+               sort: str = "relevance", cache: ColumnsCache | None = None) -> SearchResult:
     """The search with hits marked ``<mark>`` in HTML-escaped snippets; malformed queries raise InputError."""
     try:
         req = SearchRequest(q, filters, limit=limit, offset=offset, sort=sort, markers=("<mark>", "</mark>"),
                             html=True)
-        return searching.search(db, req, backend_name())
+        return searching.search(db, req, backend_name(), cache=cache)
     except (QueryError, ValueError) as exc:
         raise InputError(f"Câu tìm kiếm không hợp lệ: {exc}") from exc
 
