@@ -8,7 +8,8 @@ and size on disk, then runs 50 fixed queries (single words, phrases, no-diacriti
 exclusion, filtered, date-sorted), each once to warm up and ``--repeat`` times timed; a query's
 latency is its median, and p50/p95/max are over the 50 queries. Every search computes the total,
 all three facets and 20 highlighted snippets. Then the same for tantivy (same tokens, same query
-semantics) and whether the two engines agree on totals and top-10 pages.
+semantics) and whether the two engines agree on totals and top-10 pages. ``--floor`` adds, per query,
+what FTS5 alone costs to count the matches and rank the top 20 by BM25 (no facets, no snippets).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search_corpus import generate_pages  # noqa: E402
 
+from search.analysis import parse_query  # noqa: E402
+from search.backends.fts5 import exact_expression, folded_expression  # noqa: E402
 from search.backends.sqlite import SqliteBackend, tune_connection  # noqa: E402
 from search.model import Filters, SearchRequest  # noqa: E402
 
@@ -118,6 +121,38 @@ def sqlite_search(backend: SqliteBackend):
     return search
 
 
+def fts5_floor(db: sqlite3.Connection, repeat: int) -> list[dict]:
+    """What FTS5 alone costs per query, before any facet, filter, snippet or Python work: listing the
+    matches (``count(*)``) and the BM25 top 20 of the first ranking tier (``ORDER BY bm25 LIMIT 20``).
+    Their sum is a floor for any exact-BM25 search on FTS5 (filters and date order are left out)."""
+    out = []
+    for kind, req in QUERIES:
+        query = parse_query(req.query)
+        folded = folded_expression(query)
+        ranked = exact_expression(query) if query.accented else folded
+        count_ms, (total,) = _timed(lambda e=folded: db.execute(
+            "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (e,)).fetchone(), repeat)
+        rank_ms, _ = _timed(lambda e=ranked: db.execute(
+            "SELECT rowid, bm25(search_fts) AS s FROM search_fts WHERE search_fts MATCH ? ORDER BY s LIMIT 20",
+            (e,)).fetchall(), repeat)
+        out.append({"kind": kind, "query": req.query, "total": total, "count_ms": round(count_ms, 2),
+                    "bm25_ms": round(rank_ms, 2), "floor_ms": round(count_ms + rank_ms, 2)})
+    return out
+
+
+def _floor_table(rows: list[dict]) -> str:
+    rows = [r for r in rows if r["kind"] not in ("filtered", "date")]  # timed without their filter or order
+    over = [r for r in rows if r["floor_ms"] > 50]
+    lines = ["", "", "FTS5 floor (count + BM25 top 20, nothing else) of the unfiltered relevance queries:",
+             f"{'query':42} {'total':>7} {'count ms':>9} {'bm25 ms':>8} {'floor ms':>9}"]
+    lines += [f"{r['query'][:42]:42} {r['total']:>7} {r['count_ms']:>9.1f} {r['bm25_ms']:>8.1f} {r['floor_ms']:>9.1f}"
+              for r in rows]
+    floors = [r["floor_ms"] for r in rows]
+    lines += ["", f"floor p50 {statistics.median(floors):.1f} ms, p95 {_pct(floors, 0.95):.1f} ms; "
+                  f"{len(over)} of {len(rows)} queries have a floor above 50 ms"]
+    return "\n".join(lines)
+
+
 def build_tantivy(pages, path: Path):
     from search_tantivy import TantivyEngine
 
@@ -170,6 +205,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--no-tune", action="store_true", help="SQLite's default page cache, no mmap")
+    ap.add_argument("--floor", action="store_true", help="also time FTS5's bare count and BM25 per query")
     ap.add_argument("--workdir", type=Path, help="keep the indexes here (default: a temporary directory)")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON")
     args = ap.parse_args()
@@ -194,10 +230,12 @@ def main() -> None:
         gc.freeze()
         for search, numbers in engines.values():
             _run_queries(search, numbers, args.repeat)
+        floor = fts5_floor(backend.db, args.repeat) if args.floor else []
         results = {name: numbers for name, (_, numbers) in engines.items()}
-    print(_table(n_pages, gen_s, results))
+    print(_table(n_pages, gen_s, results) + (_floor_table(floor) if floor else ""))
     if args.json:
-        args.json.write_text(json.dumps({"pages": n_pages, "results": results}, ensure_ascii=False, indent=1))
+        args.json.write_text(json.dumps({"pages": n_pages, "results": results, "fts5_floor": floor},
+                                        ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
