@@ -20,7 +20,7 @@ from search.analysis import parse_query
 from search.backends import ES_URL_ENV, backend_name, es_dsl, open_backend
 from search.backends.fts5 import filter_sql
 from search.backends.sqlite import SCHEMA_VERSION, ColumnsCache, SchemaMismatch, SqliteBackend
-from search.model import Filters, SearchRequest
+from search.model import Filters, PageRecord, SearchRequest
 
 ES_URL = os.environ.get(ES_URL_ENV, "").strip()
 NO_ES = f"{ES_URL_ENV} is not set: Elasticsearch contract tests skipped (no server on this machine)"
@@ -137,6 +137,42 @@ def test_sqlite_page_columns_follow_every_write_commit_and_rollback(tmp_path):
     writer.delete_file(CORPUS[0].sha256)
     writer.db.commit()
     assert reader.search(SearchRequest("năm")).total < after.total
+
+
+def test_sqlite_search_reads_one_snapshot_while_another_connection_commits(tmp_path):
+    """A commit landing between the search's statements (here: right after it read the generation token)
+    must not mix states: the whole search sees the index as it was when it started."""
+    writer = _sqlite(tmp_path)
+    writer.index(CORPUS[:3])
+    writer.db.commit()
+    reader = SqliteBackend(sqlite3.connect(tmp_path / "catalog.sqlite3"))
+    before = reader.search(SearchRequest("năm")).total
+    reader.cache = ColumnsCache()  # force a reload inside the next search
+    injected = []
+
+    def commit_elsewhere(sql: str) -> None:
+        if "FROM search_pages" in sql and "group_concat" in sql and not injected:
+            injected.append(sql)
+            writer.index(CORPUS[3:])
+            writer.db.commit()
+
+    reader.db.set_trace_callback(commit_elsewhere)
+    during = reader.search(SearchRequest("năm"))
+    reader.db.set_trace_callback(None)
+    assert injected and during.total == before == len(during.hits)
+    assert sum(during.facets["unit"].values()) == before
+    assert reader.search(SearchRequest("năm")).total > before  # the next search sees the commit
+
+
+def test_sqlite_confidence_filter_counts_what_it_ranks(tmp_path):
+    """Totals (numpy) and hits (SQL) apply min_confidence to the same float64 values."""
+    backend = _sqlite(tmp_path)
+    values = [79.99999999, 80.0, 80.00000001, 33.29999999, None]
+    backend.index([PageRecord(f"d{i}", f"s{i}", 1, "alpha beta", confidence=c, method="ocr")
+                   for i, c in enumerate(values)])
+    for floor, expected in ((80, 3), (80.0000001, 1), (33.3, 4)):
+        result = backend.search(SearchRequest("alpha", Filters(min_confidence=floor)))
+        assert result.total == len(result.hits) == expected, floor
 
 
 FILTERS = [

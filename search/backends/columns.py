@@ -42,7 +42,7 @@ class PageColumns:
     issued: np.ndarray        # int32 date ordinal, NO_DATE when unknown
     in_period: np.ndarray     # int8: 1, 0, or -1 when unknown
     method: np.ndarray        # int8 index into METHODS, -1 when unknown
-    confidence: np.ndarray    # float32 OCR confidence, 100 for a text-layer page (as the SQL filter treats it)
+    confidence: np.ndarray    # float64 (as SQLite compares it) OCR confidence, 100 for a text-layer page
     cell_unit: np.ndarray     # int32 index into units, per cell id
     cell_type: np.ndarray     # int32 index into doc_types, per cell id
     pair_cell: np.ndarray     # (cell, indicator) pairs: a cell has zero or more indicators
@@ -71,7 +71,7 @@ class PageColumns:
 
     def select(self, ids: np.ndarray, filters: Filters) -> np.ndarray:
         """The rowids among ``ids`` whose page passes every filter (same rules as the SQL filter)."""
-        ids = ids[(ids < len(self.cell))]
+        ids = ids[(ids >= 0) & (ids < len(self.cell))]
         ids = ids[self.cell[ids] >= 0]
         cells = self._cells_where(filters)
         if cells is not None:
@@ -87,7 +87,7 @@ class PageColumns:
         if filters.method:
             ids = ids[self.method[ids] == METHODS.index(filters.method)]
         if filters.min_confidence is not None:
-            ids = ids[self.confidence[ids] >= np.float32(filters.min_confidence)]
+            ids = ids[self.confidence[ids] >= float(filters.min_confidence)]
         return ids
 
     # --- counting and ordering ----------------------------------------------------------------------
@@ -139,7 +139,7 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
     issued = np.zeros(size, dtype=np.int32)
     in_period = np.full(size, -1, dtype=np.int8)
     method = np.full(size, -1, dtype=np.int8)
-    confidence = np.full(size, 100.0, dtype=np.float32)
+    confidence = np.full(size, 100.0, dtype=np.float64)
     for target, blob, dtype in ((cell, row[1], np.int64), (issued, row[2], np.int64), (in_period, row[3], np.int64),
                                 (method, row[4], np.int64), (confidence, row[5], np.float64)):
         values = _column(blob, dtype)

@@ -32,12 +32,15 @@ slips ("tham những") are found but come after the pages spelled as typed. Exac
 The backend only runs statements on the connection it is given — never BEGIN, COMMIT or ROLLBACK —
 so the caller updates the catalog and the index in one transaction (with Python's default isolation
 level the first INSERT or DELETE here opens it implicitly; committing is the caller's job). Searching
-runs SELECTs only.
+runs SELECTs only; when the caller has no transaction open it runs them in one read transaction of its
+own (BEGIN … COMMIT), so a commit landing mid-search cannot pair one generation's page copy with another
+generation's matches.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 import uuid
 import zlib
@@ -108,14 +111,20 @@ class ColumnsCache:
 
     def __init__(self) -> None:
         self.columns: PageColumns | None = None
+        self._loading = threading.Lock()  # one reload at a time: concurrent requests wait for it, not repeat it
 
     def get(self, db: sqlite3.Connection) -> PageColumns:
+        """The copy for ``db``'s current generation (call inside one read transaction, as search does)."""
         row = db.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
         generation = row[0] if row else ""
         current = self.columns
-        if current is None or current.generation != generation:
-            current = columns.load(db, generation)
-            self.columns = current
+        if current is not None and current.generation == generation:
+            return current
+        with self._loading:
+            current = self.columns
+            if current is None or current.generation != generation:
+                current = columns.load(db, generation)
+                self.columns = current
         return current
 
 
@@ -249,6 +258,16 @@ class SqliteBackend:
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         query = parse_query(req.query)
+        own = not self.db.in_transaction
+        if own:  # one read snapshot for the generation token, the page copy, the matches and the hits
+            self.db.execute("BEGIN")
+        try:
+            return self._search(req, query, started)
+        finally:
+            if own:
+                self.db.execute("COMMIT")
+
+    def _search(self, req: SearchRequest, query: Query, started: float) -> SearchResult:
         version = self.stored_version()
         if version is None:
             return SearchResult(0, [], {name: {} for name in FACETS}, _ms(started))
