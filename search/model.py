@@ -75,7 +75,8 @@ class SearchRequest:
 
     ``markers`` wrap each hit in the snippet: ``("**", "**")`` for a terminal, ``("<mark>", "</mark>")``
     with ``html=True`` for a web page (the text is HTML-escaped, the markers are not).
-    ``sort="date"`` is newest issue date first (pages without a date last), then relevance.
+    ``sort="date"`` is newest issue date first (pages without a date last); pages of one date come in a
+    stable order of the backend's (SQLite: the order they were indexed; Elasticsearch: document id, page).
     """
 
     query: str
