@@ -10,15 +10,13 @@ at once, in one :class:`IndexSetError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from classify import yamlfile as yf
+from classify.yamlfile import DataFileError, Y
 from ingest.text import fold, nfc
 
 # Type codes of Nghị định 30/2020/NĐ-CP, Appendix III, plus CV (công văn has no code of its own), KL (kết luận:
@@ -44,12 +42,8 @@ _BUNDLE_DIR = "indexsets"
 _WORD = re.compile(r"\w+")
 
 
-class IndexSetError(ValueError):
+class IndexSetError(DataFileError):
     """An index set that cannot be loaded; ``errors`` holds one ``file:line: reason`` per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -147,50 +141,10 @@ def load_index_set(ref: str | Path) -> IndexSet:
 def parse_index_set(text: str, where: str = "<string>") -> IndexSet:
     """Validate YAML text and build the :class:`IndexSet`; ``where`` names the file in error messages."""
     ctx = _Ctx(where)
-    index_set = _index_set(ctx, _compose(text, where))
+    index_set = _index_set(ctx, yf.compose(text, where, IndexSetError))
     if ctx.errors:
         raise IndexSetError(ctx.errors)
     return index_set
-
-
-# --- YAML with line numbers --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Y:  # a YAML value with its 1-based line; mappings also keep the line of each key
-    value: Any  # dict[str, _Y] | list[_Y] | scalar
-    line: int
-    key_lines: dict[str, int] | None = None
-
-
-def _compose(text: str, where: str) -> _Y:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise IndexSetError([f"{where}:1: empty file"])
-        return _wrap(node, loader, where)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        raise IndexSetError([f"{where}:{mark.line + 1 if mark else 1}: invalid YAML: "
-                             f"{getattr(exc, 'problem', None) or exc}"]) from exc
-    finally:
-        loader.dispose()
-
-
-def _wrap(node: yaml.Node, loader: yaml.SafeLoader, where: str) -> _Y:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        values: dict[str, _Y] = {}
-        key_lines: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key, key_lines_at = str(loader.construct_object(key_node, deep=True)), key_node.start_mark.line + 1
-            if key in values:
-                raise IndexSetError([f"{where}:{key_lines_at}: duplicate key {key!r} (first at line {key_lines[key]})"])
-            values[key], key_lines[key] = _wrap(value_node, loader, where), key_lines_at
-        return _Y(values, line, key_lines)
-    if isinstance(node, yaml.SequenceNode):
-        return _Y([_wrap(item, loader, where) for item in node.value], line)
-    return _Y(loader.construct_object(node, deep=True), line)
 
 
 # --- validation and construction ---------------------------------------------------------------------------------
@@ -213,51 +167,18 @@ _INDICATOR_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kind
 _EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status"}
 
 
-def _mapping(ctx: _Ctx, y: _Y, allowed: set[str], required: tuple[str, ...], what: str) -> dict[str, _Y] | None:
-    if not isinstance(y.value, dict):
-        ctx.err(y.line, f"{what}: expected a mapping")
-        return None
-    for key, line in (y.key_lines or {}).items():
-        if key not in allowed:
-            ctx.err(line, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
-    for key in required:
-        if key not in y.value:
-            ctx.err(y.line, f"missing {key!r} in {what}")
-    return y.value
-
-
-def _value(ctx: _Ctx, m: dict[str, _Y], key: str, what: str, ok: Callable[[Any], bool], expected: str,
-           default: Any = None) -> Any:
-    """``m[key]`` if present and ``ok``; otherwise ``default`` (and an error if present but not ok)."""
-    y = m.get(key)
-    if y is None or y.value is None:
-        return default
-    if not ok(y.value):
-        ctx.err(y.line, f"{key!r} of {what} must be {expected}, not {y.value!r}")
-        return default
-    return y.value
-
-
-def _list(ctx: _Ctx, m: dict[str, _Y], key: str, what: str) -> list[_Y]:
-    return _value(ctx, m, key, what, lambda v: isinstance(v, list), "a list", [])
-
-
-def _text(ctx: _Ctx, m: dict[str, _Y], key: str, what: str) -> str:
-    return nfc(_value(ctx, m, key, what, lambda v: isinstance(v, str) and v.strip(), "a non-empty string", "")).strip()
-
-
-def _score(ctx: _Ctx, m: dict[str, _Y], key: str, what: str) -> float | None:
-    score = _value(ctx, m, key, what, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
+def _score(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> float | None:
+    score = yf.value(ctx, m, key, what, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
                    "a number >= 0 or null")
     return None if score is None else float(score)
 
 
-def _status(ctx: _Ctx, m: dict[str, _Y], what: str) -> str:
-    return _value(ctx, m, "status", what, lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}", "")
+def _status(ctx: _Ctx, m: dict[str, Y], what: str) -> str:
+    return yf.value(ctx, m, "status", what, lambda v: v in STATUSES, f"one of {', '.join(STATUSES)}", "")
 
 
-def _id(ctx: _Ctx, m: dict[str, _Y], parent: str | None, what: str) -> str:
-    ident = nfc(_value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
+def _id(ctx: _Ctx, m: dict[str, Y], parent: str | None, what: str) -> str:
+    ident = nfc(yf.value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
                        "a non-empty string without spaces", ""))
     if ident:
         line = m["id"].line
@@ -269,8 +190,8 @@ def _id(ctx: _Ctx, m: dict[str, _Y], parent: str | None, what: str) -> str:
     return ident
 
 
-def _kinds(ctx: _Ctx, m: dict[str, _Y], key: str) -> tuple[Kind, ...]:
-    kinds: dict[str, _Y] = _value(ctx, m, key, "the index set", lambda v: isinstance(v, dict), "a mapping", {})
+def _kinds(ctx: _Ctx, m: dict[str, Y], key: str) -> tuple[Kind, ...]:
+    kinds: dict[str, Y] = yf.value(ctx, m, key, "the index set", lambda v: isinstance(v, dict), "a mapping", {})
     for code, value in kinds.items():
         if not re.fullmatch(r"[A-Z][A-Z_]*", code):
             ctx.err(m[key].key_lines[code], f"bad {key} code {code!r}: upper-case letters and _ only")
@@ -279,30 +200,19 @@ def _kinds(ctx: _Ctx, m: dict[str, _Y], key: str) -> tuple[Kind, ...]:
     return tuple(Kind(code, nfc(str(value.value or "")).strip()) for code, value in kinds.items())
 
 
-def _codes(ctx: _Ctx, items: list[_Y], known: frozenset[str], what: str, label: str) -> tuple[str, ...]:
-    codes = []
-    for item in items:
-        code = nfc(item.value) if isinstance(item.value, str) else item.value
-        if code not in known:
-            ctx.err(item.line, f"unknown {label} {code!r} in {what}")
-        else:
-            codes.append(code)
-    return tuple(codes)
+def _date(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> date | None:
+    return yf.value(ctx, m, key, what, lambda v: isinstance(v, date), "a date YYYY-MM-DD")
 
 
-def _date(ctx: _Ctx, m: dict[str, _Y], key: str, what: str) -> date | None:
-    return _value(ctx, m, key, what, lambda v: isinstance(v, date), "a date YYYY-MM-DD")
-
-
-def _index_set(ctx: _Ctx, root: _Y) -> IndexSet:
+def _index_set(ctx: _Ctx, root: Y) -> IndexSet:
     what = "the index set"
-    m = _mapping(ctx, root, _TOP_KEYS, ("id", "year", "name_vi", "period", "total", "unit_kinds", "groups"),
+    m = yf.mapping(ctx, root, _TOP_KEYS, ("id", "year", "name_vi", "period", "total", "unit_kinds", "groups"),
                  what) or {}
     ident = _id(ctx, m, None, what)
-    year = _value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
+    year = yf.value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
     period_from = period_to = None
     if "period" in m:
-        period = _mapping(ctx, m["period"], {"from", "to"}, ("from", "to"), "period") or {}
+        period = yf.mapping(ctx, m["period"], {"from", "to"}, ("from", "to"), "period") or {}
         period_from, period_to = _date(ctx, period, "from", "period"), _date(ctx, period, "to", "period")
         if period_from and period_to and period_from > period_to:
             ctx.err(m["period"].line, f"period from {period_from} is after to {period_to}")
@@ -310,7 +220,7 @@ def _index_set(ctx: _Ctx, root: _Y) -> IndexSet:
     unit_kinds, other_kinds = _kinds(ctx, m, "unit_kinds"), _kinds(ctx, m, "issuer_kinds")
     ctx.unit_kinds = frozenset(k.code for k in unit_kinds)
     ctx.issuer_kinds = ctx.unit_kinds | {k.code for k in other_kinds}
-    groups = tuple(_group(ctx, g) for g in _list(ctx, m, "groups", what))
+    groups = tuple(_group(ctx, g) for g in yf.items(ctx, m, "groups", what))
     if "groups" in m and not groups:
         ctx.err(m["groups"].line, "the index set has no groups")
     used = sum(_points(g.max_score, [_points(c.max_score, [i.max_score for i in c.indicators]) for c in g.criteria])
@@ -318,12 +228,12 @@ def _index_set(ctx: _Ctx, root: _Y) -> IndexSet:
     if total is not None and used > total + 1e-9:
         ctx.err(m["total"].line, f"group maxima add up to {used:g}, more than the total {total:g}")
     return IndexSet(
-        id=ident, year=year, name=_text(ctx, m, "name_vi", what),
+        id=ident, year=year, name=yf.text(ctx, m, "name_vi", what),
         period_from=period_from or date.min, period_to=period_to or date.min, total=total or 0.0,
         unit_kinds=unit_kinds, issuer_kinds=unit_kinds + other_kinds, groups=groups,
-        cross_cutting=tuple(_indicator(ctx, y, "X.") for y in _list(ctx, m, "cross_cutting", what)),
-        sources=tuple(nfc(str(s.value)) for s in _list(ctx, m, "sources", what)),
-        name_en=_text(ctx, m, "name_en", what) or None, source_file=ctx.where,
+        cross_cutting=tuple(_indicator(ctx, y, "X.") for y in yf.items(ctx, m, "cross_cutting", what)),
+        sources=tuple(nfc(str(s.value)) for s in yf.items(ctx, m, "sources", what)),
+        name_en=yf.text(ctx, m, "name_en", what) or None, source_file=ctx.where,
     )
 
 
@@ -332,7 +242,7 @@ def _points(own: float | None, children: list[float | None]) -> float:
     return own if own is not None else sum(c or 0.0 for c in children)
 
 
-def _group(ctx: _Ctx, y: _Y) -> Group:
+def _group(ctx: _Ctx, y: Y) -> Group:
     ident, name, name_en, max_score, status, items, what = _branch(ctx, y, "group", "criteria", None)
     criteria = tuple(_criterion(ctx, c, ident or None) for c in items)
     _check_sum(ctx, y.line, what, max_score, [_points(c.max_score, [i.max_score for i in c.indicators])
@@ -340,22 +250,22 @@ def _group(ctx: _Ctx, y: _Y) -> Group:
     return Group(ident, name, max_score, status, criteria, name_en)
 
 
-def _criterion(ctx: _Ctx, y: _Y, group_id: str | None) -> Criterion:
+def _criterion(ctx: _Ctx, y: Y, group_id: str | None) -> Criterion:
     ident, name, name_en, max_score, status, items, what = _branch(ctx, y, "criterion", "indicators", group_id)
     indicators = tuple(_indicator(ctx, i, f"{ident}." if ident else None) for i in items)
     _check_sum(ctx, y.line, what, max_score, [i.max_score for i in indicators])
     return Criterion(ident, name, max_score, status, indicators, name_en)
 
 
-def _branch(ctx: _Ctx, y: _Y, level: str, children: str,
-            parent: str | None) -> tuple[str, str, str | None, float | None, str, list[_Y], str]:
+def _branch(ctx: _Ctx, y: Y, level: str, children: str,
+            parent: str | None) -> tuple[str, str, str | None, float | None, str, list[Y], str]:
     """The fields a group and a criterion share, and the YAML items of their children."""
     keys = {"id", "name_vi", "name_en", "max_score", "status", children}
-    m = _mapping(ctx, y, keys, ("id", "name_vi", "status", children), f"{level} at line {y.line}") or {}
+    m = yf.mapping(ctx, y, keys, ("id", "name_vi", "status", children), f"{level} at line {y.line}") or {}
     ident = _id(ctx, m, parent, f"{level} at line {y.line}")
     what = f"{level} {ident or '?'}"
-    return (ident, _text(ctx, m, "name_vi", what), _text(ctx, m, "name_en", what) or None,
-            _score(ctx, m, "max_score", what), _status(ctx, m, what), _list(ctx, m, children, what), what)
+    return (ident, yf.text(ctx, m, "name_vi", what), yf.text(ctx, m, "name_en", what) or None,
+            _score(ctx, m, "max_score", what), _status(ctx, m, what), yf.items(ctx, m, children, what), what)
 
 
 def _check_sum(ctx: _Ctx, line: int, what: str, max_score: float | None, parts: list[float | None]) -> None:
@@ -364,24 +274,24 @@ def _check_sum(ctx: _Ctx, line: int, what: str, max_score: float | None, parts: 
         ctx.err(line, f"the parts of {what} add up to {used:g} points, more than its max_score {max_score:g}")
 
 
-def _indicator(ctx: _Ctx, y: _Y, prefix: str | None) -> Indicator:
-    m = _mapping(ctx, y, _INDICATOR_KEYS, ("id", "name_vi", "status", "unit_kinds", "evidence"),
+def _indicator(ctx: _Ctx, y: Y, prefix: str | None) -> Indicator:
+    m = yf.mapping(ctx, y, _INDICATOR_KEYS, ("id", "name_vi", "status", "unit_kinds", "evidence"),
                  f"indicator at line {y.line}") or {}
     ident = _id(ctx, m, prefix, f"indicator at line {y.line}")
     what = f"indicator {ident or '?'}"
-    kind_items = _list(ctx, m, "unit_kinds", what)
+    kind_items = yf.items(ctx, m, "unit_kinds", what)
     if "unit_kinds" in m and not kind_items:
         ctx.err(m["unit_kinds"].line, f"{what} applies to no unit kind")
-    return Indicator(ident, _text(ctx, m, "name_vi", what), _score(ctx, m, "max_score", what),
-                     _status(ctx, m, what), _codes(ctx, kind_items, ctx.unit_kinds, what, "unit kind"),
-                     tuple(_evidence(ctx, e, what) for e in _list(ctx, m, "evidence", what)),
-                     _text(ctx, m, "name_en", what) or None)
+    return Indicator(ident, yf.text(ctx, m, "name_vi", what), _score(ctx, m, "max_score", what),
+                     _status(ctx, m, what), yf.codes(ctx, kind_items, ctx.unit_kinds, what, "unit kind"),
+                     tuple(_evidence(ctx, e, what) for e in yf.items(ctx, m, "evidence", what)),
+                     yf.text(ctx, m, "name_en", what) or None)
 
 
-def _evidence(ctx: _Ctx, y: _Y, owner: str) -> Evidence:
+def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
     what = f"evidence of {owner}"
-    m = _mapping(ctx, y, _EVIDENCE_KEYS, ("doc_types", "phrases", "window", "status"), what) or {}
-    type_items, phrase_items = _list(ctx, m, "doc_types", what), _list(ctx, m, "phrases", what)
+    m = yf.mapping(ctx, y, _EVIDENCE_KEYS, ("doc_types", "phrases", "window", "status"), what) or {}
+    type_items, phrase_items = yf.items(ctx, m, "doc_types", what), yf.items(ctx, m, "phrases", what)
     for key, items in (("doc_types", type_items), ("phrases", phrase_items)):
         if key in m and not items:
             ctx.err(m[key].line, f"{what} has an empty {key!r}")
@@ -391,8 +301,8 @@ def _evidence(ctx: _Ctx, y: _Y, owner: str) -> Evidence:
             ctx.err(item.line, f"phrase {item.value!r} in {what} has no words")
         else:
             phrases.append(nfc(" ".join(item.value.split())))
-    window = _value(ctx, m, "window", what, lambda v: v in WINDOWS, f"a known window ({', '.join(WINDOWS)})", "")
-    return Evidence(doc_types=_codes(ctx, type_items, DOC_TYPE_CODES, what, "doc type code"), phrases=tuple(phrases),
-                    issuer_kinds=_codes(ctx, _list(ctx, m, "issuer_kinds", what), ctx.issuer_kinds, what,
+    window = yf.value(ctx, m, "window", what, lambda v: v in WINDOWS, f"a known window ({', '.join(WINDOWS)})", "")
+    return Evidence(doc_types=yf.codes(ctx, type_items, DOC_TYPE_CODES, what, "doc type code"), phrases=tuple(phrases),
+                    issuer_kinds=yf.codes(ctx, yf.items(ctx, m, "issuer_kinds", what), ctx.issuer_kinds, what,
                                         "issuer kind"),
                     window=window, status=_status(ctx, m, what))

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from classify.indexset import IndexSet, IndexSetError, load_index_set
+from classify.yamlfile import DataFileError
 from ingest.text import fold, nfc
 
 # Kinds of unit of the bundled index sets (the loaded index set is the authority when a plan is validated; this is
@@ -40,12 +41,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
 
-class PlanError(ValueError):
+class PlanError(DataFileError):
     """A plan or unit list that cannot be used; ``errors`` holds one ``file:line: reason`` per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The plan file reader: YAML with line numbers (the helpers of classify/indexset.py), validated against the plan's
+"""The plan file reader: YAML with line numbers (classify/yamlfile.py), validated against the plan's
 index set, every problem collected as ``file:line: reason`` into one :class:`~pipelines.plan.PlanError`.
 
 The schema (see ``pipelines/plans/daklak-2024.yaml`` for a full example)::
@@ -22,21 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from classify.indexset import (
-    _Y,
-    DOC_TYPE_CODES,
-    IndexSet,
-    IndexSetError,
-    _codes,
-    _list,
-    _mapping,
-    _text,
-    _value,
-    _wrap,
-    load_index_set,
-)
+from classify import yamlfile as yf
+from classify.indexset import DOC_TYPE_CODES, IndexSet, IndexSetError, load_index_set
+from classify.yamlfile import Y
 from ingest.text import nfc
 from pipelines.plan import (
     REQUIREMENT_WINDOWS,
@@ -56,23 +44,10 @@ from pipelines.plan import (
 
 def read_plan(text: str, where: str, base: Path | None = None) -> Plan:
     ctx = _Ctx(where)
-    plan = _plan(ctx, _compose(text, where), base)
+    plan = _plan(ctx, yf.compose(text, where, PlanError), base)
     if ctx.errors:  # in file order
         raise PlanError(sorted(ctx.errors, key=lambda e: int(e[len(where) + 1:].split(":", 1)[0])))
     return plan
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves an impossible date ("2025-02-30") as text, so that it is reported with its line."""
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
 
 @dataclass
 class _Ctx:
@@ -83,25 +58,6 @@ class _Ctx:
         self.errors.append(f"{self.where}:{line}: {reason}")
 
 
-def _compose(text: str, where: str) -> _Y:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise PlanError([f"{where}:1: empty file"])
-        return _wrap(node, loader, where)
-    except IndexSetError as exc:  # a duplicate key
-        raise PlanError(list(exc.errors)) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        since = f" ({context} at line {start.line + 1})" if context and start and start is not mark else ""
-        raise PlanError([f"{where}:{mark.line + 1 if mark else 1}: invalid YAML: "
-                         f"{getattr(exc, 'problem', None) or exc}{since}"]) from exc
-    finally:
-        loader.dispose()
-
-
 _TOP_KEYS = {"id", "name_vi", "year", "period", "index_set", "receiver", "deadlines", "indicator_deadlines", "exclude",
              "units", "duties", "sources"}
 _UNIT_KEYS = {"name", "kind", "aliases"}
@@ -110,16 +66,16 @@ _DUTY_KEYS = {"id", "name_vi", "unit", "unit_kind", "indicators", "doc_types", "
               "reject_late"}
 
 
-def _plan(ctx: _Ctx, root: _Y, base: Path | None) -> Plan:
+def _plan(ctx: _Ctx, root: Y, base: Path | None) -> Plan:
     what = "the plan"
-    m = _mapping(ctx, root, _TOP_KEYS, ("id", "name_vi", "year", "period", "index_set", "deadlines", "units"),
+    m = yf.mapping(ctx, root, _TOP_KEYS, ("id", "name_vi", "year", "period", "index_set", "deadlines", "units"),
                  what) or {}
-    ident = nfc(_value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
+    ident = nfc(yf.value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
                        "a non-empty string without spaces", ""))
-    year = _value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
+    year = yf.value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
     period_from = period_to = None
     if "period" in m:
-        period = _mapping(ctx, m["period"], {"from", "to"}, ("from", "to"), "period") or {}
+        period = yf.mapping(ctx, m["period"], {"from", "to"}, ("from", "to"), "period") or {}
         period_from, period_to = _day(ctx, period.get("from"), "period from"), _day(ctx, period.get("to"), "period to")
         if period_from and period_to and period_from > period_to:
             ctx.err(m["period"].line, f"period from {period_from} is after to {period_to}")
@@ -128,7 +84,7 @@ def _plan(ctx: _Ctx, root: _Y, base: Path | None) -> Plan:
     index_ref, index_set = _index_set(ctx, m, base, year)
     kinds = tuple(k.code for k in index_set.unit_kinds) if index_set else UNIT_KINDS
     ids = {ind.id: ind for ind in index_set.indicators()} if index_set else None
-    deadline_items = _value(ctx, m, "deadlines", what, lambda v: isinstance(v, dict), "a mapping", {})
+    deadline_items = yf.value(ctx, m, "deadlines", what, lambda v: isinstance(v, dict), "a mapping", {})
     deadlines = {}
     for kind, y in deadline_items.items():
         if kind not in kinds:
@@ -139,7 +95,7 @@ def _plan(ctx: _Ctx, root: _Y, base: Path | None) -> Plan:
             deadlines[kind] = day
     units = _units(ctx, m, kinds)
     by_key = {key: unit for unit, _ in units for key in unit_keys(unit)}
-    receiver = clean(_text(ctx, m, "receiver", what)) or None
+    receiver = clean(yf.text(ctx, m, "receiver", what)) or None
     if receiver and unit_key(receiver) not in by_key:
         ctx.err(m["receiver"].line, f"the receiver {receiver!r} is not one of the plan's units")
     receiver = by_key[unit_key(receiver)].name if receiver and unit_key(receiver) in by_key else receiver
@@ -147,22 +103,22 @@ def _plan(ctx: _Ctx, root: _Y, base: Path | None) -> Plan:
         if unit.kind not in deadline_items and unit.name != receiver:
             ctx.err(line, f"the plan sets no deadline for kind {unit.kind!r} of unit {unit.name!r} (add it under "
                           f"'deadlines', or make the unit the 'receiver')")
-    for item in _list(ctx, m, "exclude", what):
+    for item in yf.items(ctx, m, "exclude", what):
         ref = nfc(item.value) if isinstance(item.value, str) else item.value
         if not isinstance(ref, str) or (ids is not None and not any(
                 i == ref or (ref.endswith("*") and i.startswith(ref[:-1])) for i in ids)):
             ctx.err(item.line, f"exclude {ref!r} matches no indicator of the index set")
     return Plan(
-        id=ident, name=clean(_text(ctx, m, "name_vi", what)), year=year, index_set=index_ref,
+        id=ident, name=clean(yf.text(ctx, m, "name_vi", what)), year=year, index_set=index_ref,
         period_from=period_from or date.min, period_to=period_to or date.min, deadlines=deadlines,
         units=tuple(unit for unit, _ in units),
         duties=tuple(_duties(ctx, m, kinds, ids, by_key, period_to)),
-        exclude=tuple(nfc(str(i.value)) for i in _list(ctx, m, "exclude", what)), receiver=receiver,
+        exclude=tuple(nfc(str(i.value)) for i in yf.items(ctx, m, "exclude", what)), receiver=receiver,
         indicator_deadlines=tuple(_indicator_deadlines(ctx, m, kinds, ids, period_to)), source_file=ctx.where,
     )
 
 
-def _day(ctx: _Ctx, y: _Y | None, what: str) -> date | None:
+def _day(ctx: _Ctx, y: Y | None, what: str) -> date | None:
     if y is None or y.value is None:
         return None
     day = as_date(y.value)
@@ -171,15 +127,15 @@ def _day(ctx: _Ctx, y: _Y | None, what: str) -> date | None:
     return day
 
 
-def _deadline(ctx: _Ctx, y: _Y | None, what: str, period_to: date | None) -> date | None:
+def _deadline(ctx: _Ctx, y: Y | None, what: str, period_to: date | None) -> date | None:
     day = _day(ctx, y, what)
     if y is not None and day and period_to and day < period_to:
         ctx.err(y.line, f"{what} {day} is before the end of the assessment period {period_to}")
     return day
 
 
-def _index_set(ctx: _Ctx, m: dict[str, _Y], base: Path | None, year: int) -> tuple[str, IndexSet | None]:
-    ref = _text(ctx, m, "index_set", "the plan")
+def _index_set(ctx: _Ctx, m: dict[str, Y], base: Path | None, year: int) -> tuple[str, IndexSet | None]:
+    ref = yf.text(ctx, m, "index_set", "the plan")
     if not ref:
         return "", None
     if ("/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))) and base and not Path(ref).is_absolute():
@@ -194,18 +150,18 @@ def _index_set(ctx: _Ctx, m: dict[str, _Y], base: Path | None, year: int) -> tup
     return ref, index_set
 
 
-def _units(ctx: _Ctx, m: dict[str, _Y], kinds: tuple[str, ...]) -> list[tuple[Unit, int]]:
+def _units(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...]) -> list[tuple[Unit, int]]:
     units: list[tuple[Unit, int]] = []
-    for y in _list(ctx, m, "units", "the plan"):
+    for y in yf.items(ctx, m, "units", "the plan"):
         what = f"unit at line {y.line}"
-        u = _mapping(ctx, y, _UNIT_KEYS, ("name", "kind"), what)
+        u = yf.mapping(ctx, y, _UNIT_KEYS, ("name", "kind"), what)
         if u is None:
             continue
-        name, kind = clean(_text(ctx, u, "name", what)), _value(ctx, u, "kind", what, lambda v: True, "", "")
+        name, kind = clean(yf.text(ctx, u, "name", what)), yf.value(ctx, u, "kind", what, lambda v: True, "", "")
         if "kind" in u and kind not in kinds:
             ctx.err(u["kind"].line, f"unknown unit kind {kind!r} of {what} (known: {', '.join(kinds)})")
         aliases = []
-        for a in _list(ctx, u, "aliases", what):
+        for a in yf.items(ctx, u, "aliases", what):
             if isinstance(a.value, str) and a.value.strip():
                 aliases.append(clean(a.value))
             else:
@@ -219,7 +175,7 @@ def _units(ctx: _Ctx, m: dict[str, _Y], kinds: tuple[str, ...]) -> list[tuple[Un
     return units
 
 
-def _indicator_ids(ctx: _Ctx, items: list[_Y], ids: dict | None, what: str) -> tuple[str, ...]:
+def _indicator_ids(ctx: _Ctx, items: list[Y], ids: dict | None, what: str) -> tuple[str, ...]:
     out = []
     for item in items:
         ref = nfc(item.value) if isinstance(item.value, str) else item.value
@@ -230,36 +186,36 @@ def _indicator_ids(ctx: _Ctx, items: list[_Y], ids: dict | None, what: str) -> t
     return tuple(out)
 
 
-def _indicator_deadlines(ctx: _Ctx, m: dict[str, _Y], kinds: tuple[str, ...], ids: dict | None,
+def _indicator_deadlines(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None,
                          period_to: date | None) -> list[IndicatorDeadline]:
     out = []
-    for y in _list(ctx, m, "indicator_deadlines", "the plan"):
+    for y in yf.items(ctx, m, "indicator_deadlines", "the plan"):
         what = f"indicator deadline at line {y.line}"
-        d = _mapping(ctx, y, _DEADLINE_KEYS, ("indicator", "unit_kinds", "deadline", "basis"), what)
+        d = yf.mapping(ctx, y, _DEADLINE_KEYS, ("indicator", "unit_kinds", "deadline", "basis"), what)
         if d is None:
             continue
         indicator = _indicator_ids(ctx, [d["indicator"]] if "indicator" in d else [], ids, what)
-        unit_kinds = _codes(ctx, _list(ctx, d, "unit_kinds", what), frozenset(kinds), what, "unit kind")
+        unit_kinds = yf.codes(ctx, yf.items(ctx, d, "unit_kinds", what), frozenset(kinds), what, "unit kind")
         if indicator and ids is not None:
             for kind in set(unit_kinds) - set(ids[indicator[0]].unit_kinds):
                 ctx.err(d["unit_kinds"].line, f"indicator {indicator[0]} does not apply to unit kind {kind!r}")
         day = _deadline(ctx, d.get("deadline"), f"deadline of {what}", period_to)
-        basis = clean(_text(ctx, d, "basis", what))
-        reject = _value(ctx, d, "reject_late", what, lambda v: isinstance(v, bool), "true or false", False)
+        basis = clean(yf.text(ctx, d, "basis", what))
+        reject = yf.value(ctx, d, "reject_late", what, lambda v: isinstance(v, bool), "true or false", False)
         if indicator and unit_kinds and day and basis:
             out.append(IndicatorDeadline(indicator[0], unit_kinds, day, basis, reject))
     return out
 
 
-def _duties(ctx: _Ctx, m: dict[str, _Y], kinds: tuple[str, ...], ids: dict | None, by_key: dict[str, Unit],
+def _duties(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None, by_key: dict[str, Unit],
             period_to: date | None) -> list[Duty]:
     duties: list[Duty] = []
     lines: dict[str, int] = {}
-    for y in _list(ctx, m, "duties", "the plan"):
-        d = _mapping(ctx, y, _DUTY_KEYS, ("id", "name_vi", "indicators", "window", "basis"), f"duty at line {y.line}")
+    for y in yf.items(ctx, m, "duties", "the plan"):
+        d = yf.mapping(ctx, y, _DUTY_KEYS, ("id", "name_vi", "indicators", "window", "basis"), f"duty at line {y.line}")
         if d is None:
             continue
-        ident = nfc(_value(ctx, d, "id", f"duty at line {y.line}", lambda v: isinstance(v, str)
+        ident = nfc(yf.value(ctx, d, "id", f"duty at line {y.line}", lambda v: isinstance(v, str)
                            and re.fullmatch(r"\S+", v), "a non-empty string without spaces", ""))
         what = f"duty {ident or '?'}"
         if ident in lines:
@@ -268,23 +224,23 @@ def _duties(ctx: _Ctx, m: dict[str, _Y], kinds: tuple[str, ...], ids: dict | Non
             ctx.err(d["id"].line, f"duty id {ident!r} is an indicator id; use 'indicator_deadlines' to change "
                                   "an indicator's deadline")
         lines.setdefault(ident, y.line)
-        unit = clean(_text(ctx, d, "unit", what)) or None
-        unit_kind = _value(ctx, d, "unit_kind", what, lambda v: v in kinds, f"a unit kind ({', '.join(kinds)})")
+        unit = clean(yf.text(ctx, d, "unit", what)) or None
+        unit_kind = yf.value(ctx, d, "unit_kind", what, lambda v: v in kinds, f"a unit kind ({', '.join(kinds)})")
         if ("unit" in d) == ("unit_kind" in d):
             ctx.err(y.line, f"{what} needs exactly one of 'unit' and 'unit_kind'")
         if unit and unit_key(unit) not in by_key:
             ctx.err(d["unit"].line, f"{what} names unknown unit {unit!r}")
-        indicators = _indicator_ids(ctx, _list(ctx, d, "indicators", what), ids, what)
-        if "indicators" in d and not _list(ctx, d, "indicators", what):
+        indicators = _indicator_ids(ctx, yf.items(ctx, d, "indicators", what), ids, what)
+        if "indicators" in d and not yf.items(ctx, d, "indicators", what):
             ctx.err(d["indicators"].line, f"{what} names no indicator")
         duties.append(Duty(
-            id=ident, name=clean(_text(ctx, d, "name_vi", what)), indicators=indicators,
-            doc_types=_codes(ctx, _list(ctx, d, "doc_types", what), DOC_TYPE_CODES, what, "doc type code"),
-            window=_value(ctx, d, "window", what, lambda v: v in REQUIREMENT_WINDOWS,
+            id=ident, name=clean(yf.text(ctx, d, "name_vi", what)), indicators=indicators,
+            doc_types=yf.codes(ctx, yf.items(ctx, d, "doc_types", what), DOC_TYPE_CODES, what, "doc type code"),
+            window=yf.value(ctx, d, "window", what, lambda v: v in REQUIREMENT_WINDOWS,
                           f"one of {', '.join(REQUIREMENT_WINDOWS)}", ""),
-            basis=clean(_text(ctx, d, "basis", what)),
+            basis=clean(yf.text(ctx, d, "basis", what)),
             unit=by_key[unit_key(unit)].name if unit and unit_key(unit) in by_key else unit, unit_kind=unit_kind,
             deadline=_deadline(ctx, d.get("deadline"), f"deadline of {what}", period_to),
-            reject_late=_value(ctx, d, "reject_late", what, lambda v: isinstance(v, bool), "true or false", False),
+            reject_late=yf.value(ctx, d, "reject_late", what, lambda v: isinstance(v, bool), "true or false", False),
         ))
     return duties

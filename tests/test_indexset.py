@@ -198,6 +198,8 @@ BAD = [
      "does not start with the id of its parent"),
     ("duplicate key", ("    max_score: 20\n", "    max_score: 20\n    max_score: 30\n"),
      "max_score: 30", "duplicate key 'max_score'"),
+    ("impossible date", ("{from: 2023-12-16, to: 2024-12-15}", "{from: 2023-12-16, to: 2024-02-30}"),
+     "period:", "'to' of period must be a date YYYY-MM-DD, not '2024-02-30'"),
 ]
 
 
