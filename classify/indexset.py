@@ -169,7 +169,7 @@ _EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status"}
 
 def _score(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> float | None:
     score = yf.value(ctx, m, key, what, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
-                   "a number >= 0 or null")
+                     "a number >= 0 or null")
     return None if score is None else float(score)
 
 
@@ -179,7 +179,7 @@ def _status(ctx: _Ctx, m: dict[str, Y], what: str) -> str:
 
 def _id(ctx: _Ctx, m: dict[str, Y], parent: str | None, what: str) -> str:
     ident = nfc(yf.value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
-                       "a non-empty string without spaces", ""))
+                         "a non-empty string without spaces", ""))
     if ident:
         line = m["id"].line
         if ident in ctx.ids:
@@ -207,7 +207,7 @@ def _date(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> date | None:
 def _index_set(ctx: _Ctx, root: Y) -> IndexSet:
     what = "the index set"
     m = yf.mapping(ctx, root, _TOP_KEYS, ("id", "year", "name_vi", "period", "total", "unit_kinds", "groups"),
-                 what) or {}
+                   what) or {}
     ident = _id(ctx, m, None, what)
     year = yf.value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
     period_from = period_to = None
@@ -276,7 +276,7 @@ def _check_sum(ctx: _Ctx, line: int, what: str, max_score: float | None, parts: 
 
 def _indicator(ctx: _Ctx, y: Y, prefix: str | None) -> Indicator:
     m = yf.mapping(ctx, y, _INDICATOR_KEYS, ("id", "name_vi", "status", "unit_kinds", "evidence"),
-                 f"indicator at line {y.line}") or {}
+                   f"indicator at line {y.line}") or {}
     ident = _id(ctx, m, prefix, f"indicator at line {y.line}")
     what = f"indicator {ident or '?'}"
     kind_items = yf.items(ctx, m, "unit_kinds", what)
@@ -304,5 +304,5 @@ def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
     window = yf.value(ctx, m, "window", what, lambda v: v in WINDOWS, f"a known window ({', '.join(WINDOWS)})", "")
     return Evidence(doc_types=yf.codes(ctx, type_items, DOC_TYPE_CODES, what, "doc type code"), phrases=tuple(phrases),
                     issuer_kinds=yf.codes(ctx, yf.items(ctx, m, "issuer_kinds", what), ctx.issuer_kinds, what,
-                                        "issuer kind"),
+                                          "issuer kind"),
                     window=window, status=_status(ctx, m, what))

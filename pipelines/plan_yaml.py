@@ -69,9 +69,9 @@ _DUTY_KEYS = {"id", "name_vi", "unit", "unit_kind", "indicators", "doc_types", "
 def _plan(ctx: _Ctx, root: Y, base: Path | None) -> Plan:
     what = "the plan"
     m = yf.mapping(ctx, root, _TOP_KEYS, ("id", "name_vi", "year", "period", "index_set", "deadlines", "units"),
-                 what) or {}
+                   what) or {}
     ident = nfc(yf.value(ctx, m, "id", what, lambda v: isinstance(v, str) and re.fullmatch(r"\S+", v),
-                       "a non-empty string without spaces", ""))
+                         "a non-empty string without spaces", ""))
     year = yf.value(ctx, m, "year", what, lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", 0)
     period_from = period_to = None
     if "period" in m:
@@ -216,7 +216,7 @@ def _duties(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None
         if d is None:
             continue
         ident = nfc(yf.value(ctx, d, "id", f"duty at line {y.line}", lambda v: isinstance(v, str)
-                           and re.fullmatch(r"\S+", v), "a non-empty string without spaces", ""))
+                             and re.fullmatch(r"\S+", v), "a non-empty string without spaces", ""))
         what = f"duty {ident or '?'}"
         if ident in lines:
             ctx.err(d["id"].line, f"duplicate duty id {ident!r} (first at line {lines[ident]})")
@@ -237,7 +237,7 @@ def _duties(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None
             id=ident, name=clean(yf.text(ctx, d, "name_vi", what)), indicators=indicators,
             doc_types=yf.codes(ctx, yf.items(ctx, d, "doc_types", what), DOC_TYPE_CODES, what, "doc type code"),
             window=yf.value(ctx, d, "window", what, lambda v: v in REQUIREMENT_WINDOWS,
-                          f"one of {', '.join(REQUIREMENT_WINDOWS)}", ""),
+                            f"one of {', '.join(REQUIREMENT_WINDOWS)}", ""),
             basis=clean(yf.text(ctx, d, "basis", what)),
             unit=by_key[unit_key(unit)].name if unit and unit_key(unit) in by_key else unit, unit_kind=unit_kind,
             deadline=_deadline(ctx, d.get("deadline"), f"deadline of {what}", period_to),

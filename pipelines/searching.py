@@ -15,7 +15,7 @@ from datetime import date
 from pipelines import report
 from pipelines.active import active_period
 from search.backends import Backend, open_backend
-from search.backends.sqlite import ColumnsCache, SqliteBackend
+from search.backends.sqlite import ColumnsCache, SqliteBackend, tune_connection
 from search.model import PageRecord, SearchRequest, SearchResult
 
 
@@ -110,8 +110,6 @@ def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids
 def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url: str | None = None,
            cache: ColumnsCache | None = None) -> SearchResult:
     if name == "sqlite":
-        from search.backends.sqlite import tune_connection
-
         tune_connection(db)  # a larger page cache and mmap for this connection (measured in search_bench)
         ensure_index(db)
         return catalog_index(db, cache).search(req)
