@@ -10,6 +10,7 @@ checks. Every validation problem is reported as ``file:line: reason``, all at on
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -179,6 +180,13 @@ def load_plan(ref: str | Path) -> Plan:
         except UnicodeDecodeError as exc:
             raise PlanError([f"{path}: not UTF-8 (byte {exc.start})"]) from exc
         return parse_plan(text, str(path), base=path.parent)
+    return _bundled(ref)
+
+
+@functools.cache
+def _bundled(ref: str) -> Plan:
+    """A bundled plan, parsed once per process (package data; about 140 ms a parse, asked for per web
+    request). Plans are never changed in place (``with_units`` returns a copy), so callers can share it."""
     resource = resources.files(_BUNDLE).joinpath(f"{ref}.yaml")
     if not resource.is_file():
         raise PlanError([f"unknown plan {ref!r}; bundled: {', '.join(bundled_plans()) or 'none'}"])
