@@ -36,9 +36,6 @@ from datetime import date
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from classify.indexset import Evidence, IndexSet, Indicator
 from ingest.text import fold, nfc
@@ -126,8 +123,15 @@ class Tagger:
     """Compiled matcher for one index set; cheap to call, build it once per index set."""
 
     def __init__(self, index_set: IndexSet, *, threshold: float = THRESHOLD) -> None:
+        # spaCy is imported here, not with the module: it takes about 0.85 s, and every CLI command imports
+        # this module (through the classification stage) while only classifying builds a Tagger.
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+        from spacy.vocab import Vocab
+
         self.index_set = index_set
         self.threshold = threshold
+        self._doc = Doc
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._phrases: dict[str, _Phrase] = {}
@@ -142,7 +146,7 @@ class Tagger:
         key = " ".join(words)
         if key not in self._phrases:
             self._phrases[key] = _Phrase(key, words, nfc(phrase))
-            self._matcher.add(key, [Doc(self._vocab, words=list(words))])
+            self._matcher.add(key, [self._doc(self._vocab, words=list(words))])
         return key
 
     def tag(self, text: str, *, doc_type: str | None, subject: str | None,
@@ -172,7 +176,7 @@ class Tagger:
     def _find(self, zone: _Zone, *, fuzzy: bool) -> list[_Hit]:
         if not zone.words:
             return []
-        doc = Doc(self._vocab, words=list(zone.words))
+        doc = self._doc(self._vocab, words=list(zone.words))
         hits = [_Hit(self._vocab.strings[match_id], zone.name, start, end, None, " ".join(zone.shown[start:end]))
                 for match_id, start, end in self._matcher(doc)]
         if not fuzzy:
