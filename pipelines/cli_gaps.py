@@ -15,7 +15,7 @@ from rich.table import Table
 
 from classify.indexset import IndexSetError, load_index_set
 from pipelines import gap_reports, gaps, report
-from pipelines.catalog import Tx
+from pipelines.catalog import Tx, connect
 from pipelines.cli_docs import open_catalog
 from pipelines.home import Home
 from pipelines.plan import Plan, PlanError, load_plan, requirements_for
@@ -149,15 +149,13 @@ def units_group() -> None:
 @click.pass_obj
 def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     """Replace the plan's unit list with the units in CSV_FILE (validated first; nothing changes on error)."""
-    home.create()
-    from pipelines.catalog import connect
-
-    db = connect(home.catalog)
-    plan = active_plan(db, plan_ref)
     try:
-        units = read_units_csv(csv_file)
+        units = read_units_csv(csv_file)  # before anything is remembered or written
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    home.create()
+    db = connect(home.catalog)
+    plan = active_plan(db, plan_ref)
     save_units(db, units, plan.id)
     click.echo(f"{len(units)} units imported for plan {plan.id}")
 

@@ -103,7 +103,8 @@ def _plan(ctx: _Ctx, root: Y, base: Path | None) -> Plan:
         if unit.kind not in deadline_items and unit.name != receiver:
             ctx.err(line, f"the plan sets no deadline for kind {unit.kind!r} of unit {unit.name!r} (add it under "
                           f"'deadlines', or make the unit the 'receiver')")
-    for item in yf.items(ctx, m, "exclude", what):
+    excluded = yf.items(ctx, m, "exclude", what)
+    for item in excluded:
         ref = nfc(item.value) if isinstance(item.value, str) else item.value
         if not isinstance(ref, str) or (ids is not None and not any(
                 i == ref or (ref.endswith("*") and i.startswith(ref[:-1])) for i in ids)):
@@ -113,7 +114,7 @@ def _plan(ctx: _Ctx, root: Y, base: Path | None) -> Plan:
         period_from=period_from or date.min, period_to=period_to or date.min, deadlines=deadlines,
         units=tuple(unit for unit, _ in units),
         duties=tuple(_duties(ctx, m, kinds, ids, by_key, period_to)),
-        exclude=tuple(nfc(str(i.value)) for i in yf.items(ctx, m, "exclude", what)), receiver=receiver,
+        exclude=tuple(nfc(str(i.value)) for i in excluded), receiver=receiver,
         indicator_deadlines=tuple(_indicator_deadlines(ctx, m, kinds, ids, period_to)), source_file=ctx.where,
     )
 
@@ -230,8 +231,9 @@ def _duties(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None
             ctx.err(y.line, f"{what} needs exactly one of 'unit' and 'unit_kind'")
         if unit and unit_key(unit) not in by_key:
             ctx.err(d["unit"].line, f"{what} names unknown unit {unit!r}")
-        indicators = _indicator_ids(ctx, yf.items(ctx, d, "indicators", what), ids, what)
-        if "indicators" in d and not yf.items(ctx, d, "indicators", what):
+        indicator_items = yf.items(ctx, d, "indicators", what)
+        indicators = _indicator_ids(ctx, indicator_items, ids, what)
+        if "indicators" in d and not indicator_items:
             ctx.err(d["indicators"].line, f"{what} names no indicator")
         duties.append(Duty(
             id=ident, name=clean(yf.text(ctx, d, "name_vi", what)), indicators=indicators,

@@ -179,6 +179,9 @@ def test_plan_check_and_units_csv(scenario, tmp_path):
     broken.write_text("name,kind,aliases\nSở A,SO,\n,SO,\n", encoding="utf-8")
     proc = run_cli("--home", str(home), "units", "import", str(broken), check_codes=(2,))
     assert f"{broken}:3" in proc.stderr
+    fresh = tmp_path / "fresh"  # a rejected CSV changes nothing, not even the remembered plan
+    run_cli("--home", str(fresh), "units", "import", str(broken), "--plan", str(scenario["plan"]), check_codes=(2,))
+    assert not (fresh / "catalog.sqlite3").exists()
 
 
 def test_sample_inbox_gaps(ingested):

@@ -291,6 +291,14 @@ def test_single_error(tmp_path: Path, old: str, new: str, line: int, reason: str
     assert any(e.startswith(f"{line}: ") and reason in e for e in errors), errors
 
 
+def test_a_bad_list_is_reported_once(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, _edit(GOOD, ("deadlines:", "exclude: ZZ\ndeadlines:"),
+                                     ("[B.1.10]", "B.1.10")))
+    assert [e.split(": ", 1)[1] for e in errors] == [
+        "'exclude' of the plan must be a list, not 'ZZ'",
+        "'indicators' of duty SNV.CT10 must be a list, not 'B.1.10'", "duty SNV.CT10 names no indicator"], errors
+
+
 def test_unknown_and_unreadable_plans(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="unknown plan 'nowhere-2024'; bundled: .*daklak-2024"):
         load_plan("nowhere-2024")
