@@ -17,16 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 from classify import yamlfile as yf
+from classify.doctype import TYPES
 from classify.yamlfile import DataFileError, Y
 from ingest.text import fold, nfc
 
-# Type codes of Nghị định 30/2020/NĐ-CP, Appendix III, plus CV (công văn has no code of its own), KL (kết luận:
-# inspection, verification and Party conclusions, "Số: 05/KL-TTr") and the normative NĐ, TT, L. They are fixed by
-# law, not by assessment year, so they are a constant here and not data of the index set.
-DOC_TYPE_CODES: frozenset[str] = frozenset({
-    "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ", "CĐ",
-    "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "CV", "KL", "NĐ", "TT", "L",
-})
+# The type codes a document can have (classify.doctype.TYPES: Nghị định 30/2020/NĐ-CP Appendix III plus CV, KL, NĐ,
+# TT, L). Fixed by law, not by assessment year, so they are not data of the index set.
+DOC_TYPE_CODES: frozenset[str] = frozenset(TYPES)
 
 # When the evidence is expected to be dated (the gap report interprets these):
 WINDOWS: dict[str, str] = {

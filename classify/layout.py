@@ -30,10 +30,6 @@ ATTACHED = re.compile(
 HEADER_LINES = 20
 
 
-def lines_of(text: str) -> list[str]:
-    return text.splitlines()
-
-
 def is_upper(line: str, share: float = 0.8) -> bool:
     """Mostly capital letters (title lines, agency names, signature titles); at least two letters."""
     letters = [c for c in line if c.isalpha()]
@@ -65,19 +61,3 @@ def is_header_line(line: str) -> bool:
     return any(Levenshtein.normalized_similarity(folded, target) >= 0.8 or target.startswith(folded)
                and len(folded) >= 8 for target in (QUOC_HIEU, letters(TIEU_NGU), DANG, "cong hoa xa hoi",
                                                     "chu nghia viet nam"))
-
-
-def body_start(lines: list[str], limit: int = 45) -> int:
-    """Index of the first body line ("Căn cứ …", "Thực hiện …", "Kính gửi:"…), or min(len, limit)."""
-    for i, line in enumerate(lines[:limit]):
-        if BODY_START.match(fold(line)):
-            return i
-    return min(len(lines), limit)
-
-
-def attachment_line(lines: list[str], start: int = 0) -> int | None:
-    """Index of the first attachment caption at or after ``start``, or None."""
-    for i in range(start, len(lines)):
-        if ATTACHED.match(fold(lines[i])):
-            return i
-    return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from classify.agency import agency_bodies, display_title, signer_name
-from classify.layout import HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
+from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
 from ingest.text import fold
 
 # After "Số": admin/normative "15/KH-SNV", "83/2025/QĐ-UBND", "312/STP-VP"; Party "12-KH/HU", "384-QĐ/TW".
@@ -250,7 +250,7 @@ def extract(lines: list[str], title_index: int | None = None, subject_on_title: 
     subject = subject_on_title or find_subject(lines, title_index, symbol_index)
     authority, title, signer = find_signature(lines)
     party = bool(symbol and re.match(r"^\d+-", symbol)) or any(
-        letters(line) == "dang cong san viet nam" for line in lines[:HEADER_LINES])
+        letters(line) == DANG for line in lines[:HEADER_LINES])
     return Metadata(number=number, symbol=symbol, issued=issued, place=place, issuer=issuer,
                     parent_issuer=parent, subject=subject, authority=authority, signer_title=title,
                     signer=signer, recipients=find_recipients(lines), party=party)
