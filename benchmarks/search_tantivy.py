@@ -16,9 +16,7 @@ from pathlib import Path
 import tantivy
 
 from search.analysis import Query, Term, highlight, index_forms, match_pattern, parse_query
-from search.model import FACETS, PageRecord, SearchRequest
-
-EXACT_TIER = 1000.0
+from search.model import EXACT_TIER, FACETS, PageRecord, SearchRequest
 
 
 def _schema() -> tantivy.Schema:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from search.analysis import index_forms  # noqa: E402
+from search.backends.sqlite import tune_connection  # noqa: E402
 
 QUERIES = ("tham nhung", "ke khai", "ke khai tai san", "xu ly ky luat", "giai quyet khieu nai to cao",
            "tai dinh cu", "quy tac ung xu", "xung dot loi ich", "giai phong mat bang", "chanh thanh tra")
@@ -52,8 +53,7 @@ def build(index: Path, out: Path) -> sqlite3.Connection:
     db.execute("INSERT INTO f (f) VALUES ('optimize')")
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, col)")
     db.commit()
-    db.execute("PRAGMA cache_size = -65536")
-    db.execute("PRAGMA mmap_size = 1073741824")
+    tune_connection(db)
     return db
 
 

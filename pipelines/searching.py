@@ -14,7 +14,7 @@ from datetime import date
 
 from pipelines import report
 from pipelines.active import active_period
-from search.backends import Backend, open_backend
+from search.backends import Backend, backend_name, open_backend
 from search.backends.sqlite import ColumnsCache, SqliteBackend, tune_connection
 from search.model import PageRecord, SearchRequest, SearchResult
 
@@ -46,18 +46,24 @@ def catalog_index(db: sqlite3.Connection, cache: ColumnsCache | None = None) -> 
     return SqliteBackend(db, cache)
 
 
+def _replace(backend: Backend, db: sqlite3.Connection, *, sha256: str | None = None, doc_id: str | None = None
+             ) -> int:
+    """Drop a file's (or one document's) pages from ``backend`` and index them again from the catalog."""
+    if sha256 is not None:
+        backend.delete_file(sha256)
+    else:
+        backend.delete_document(doc_id)
+    return backend.index(page_records(db, sha256=sha256, doc_id=doc_id))
+
+
 def index_file(db: sqlite3.Connection, sha256: str) -> int:
     """Replace the file's pages in the catalog index; call inside the transaction that wrote its documents."""
-    backend = catalog_index(db)
-    backend.delete_file(sha256)
-    return backend.index(page_records(db, sha256=sha256))
+    return _replace(catalog_index(db), db, sha256=sha256)
 
 
 def index_document(db: sqlite3.Connection, doc_id: str) -> int:
     """Replace one document's pages (after a correction); call inside the correction's transaction."""
-    backend = catalog_index(db)
-    backend.delete_document(doc_id)
-    return backend.index(page_records(db, doc_id=doc_id))
+    return _replace(catalog_index(db), db, doc_id=doc_id)
 
 
 def ensure_index(db: sqlite3.Connection) -> int:
@@ -86,21 +92,14 @@ def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids
     """Bring Elasticsearch up to date with these files / documents when ``MINHCHUNG_ELASTICSEARCH_URL`` is
     set (after the catalog committed). Failures do not undo the catalog: they come back as warnings, and
     ``minhchung reindex --backend elasticsearch`` repairs the index."""
-    import os
-
-    from search.backends import ES_URL_ENV
-
-    url = os.environ.get(ES_URL_ENV, "").strip()
-    if not url or not (shas or doc_ids):
+    if backend_name() != "elasticsearch" or not (shas or doc_ids):
         return []
     try:
-        backend = open_backend("elasticsearch", url=url)
+        backend = open_backend("elasticsearch")  # its URL from the same variable
         for sha in shas or []:
-            backend.delete_file(sha)
-            backend.index(page_records(db, sha256=sha))
+            _replace(backend, db, sha256=sha)
         for doc in doc_ids or []:
-            backend.delete_document(doc)
-            backend.index(page_records(db, doc_id=doc))
+            _replace(backend, db, doc_id=doc)
     except Exception as exc:  # noqa: BLE001 - any client or network error: the catalog stays right
         return [f"Elasticsearch not updated ({type(exc).__name__}: {exc}); run 'minhchung reindex --backend "
                 "elasticsearch' when it is reachable"]

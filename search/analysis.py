@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.text import fold, nfc
+from ingest.text import fold, nfc, squash
 
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -320,7 +320,7 @@ def highlight(text: str, query: Query, markers: tuple[str, str] = ("**", "**"), 
     With ``html_escape`` the text (never the markers) is HTML-escaped, for markers like ``<mark>``.
     White space runs become single spaces; "…" marks text cut off on either side.
     """
-    text = " ".join(nfc(text).split())  # one line; offsets below are in this text
+    text = squash(text)  # one line; offsets below are in this text
     matches = find_matches(text, query, pattern)
     escape = html.escape if html_escape else str
     if not matches:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
 SORTS = ("relevance", "date")
+EXACT_TIER = 1000.0  # added to the score of pages that match the query with its diacritics, by every backend
 FACETS = ("doc_type", "unit", "indicator")
 METHODS = ("text", "ocr")
 
@@ -125,3 +127,8 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     took_ms: float
+
+
+def elapsed_ms(started: float) -> float:
+    """Milliseconds since ``started`` (a ``time.perf_counter()`` value), for ``SearchResult.took_ms``."""
+    return round((time.perf_counter() - started) * 1000, 3)

@@ -36,7 +36,7 @@ from search.backends.es_dsl import (
     index_template,
     search_body,
 )
-from search.model import FACETS, Hit, PageRecord, SearchRequest, SearchResult
+from search.model import FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 
 
 class IndexingError(RuntimeError):
@@ -189,7 +189,7 @@ class ElasticsearchBackend:
         query = parse_query(req.query)
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         if not self._current():
-            return SearchResult(0, [], facets, _ms(started))
+            return SearchResult(0, [], facets, elapsed_ms(started))
         resp = self.es.search(index=self.alias, body=search_body(query, req))
         pattern = match_pattern(query)
         hits = []
@@ -203,8 +203,4 @@ class ElasticsearchBackend:
         for name in FACET_FIELDS:
             buckets = resp.get("aggregations", {}).get(name, {}).get("buckets", [])
             facets[name] = dict(sorted(((b["key"], b["doc_count"]) for b in buckets), key=lambda kv: (-kv[1], kv[0])))
-        return SearchResult(int(resp["hits"]["total"]["value"]), hits, facets, _ms(started))
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
+        return SearchResult(int(resp["hits"]["total"]["value"]), hits, facets, elapsed_ms(started))

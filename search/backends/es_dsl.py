@@ -24,10 +24,9 @@ from typing import Any
 
 from ingest.text import nfc
 from search.analysis import Query, Term
-from search.model import Filters, PageRecord, SearchRequest
+from search.model import EXACT_TIER, Filters, PageRecord, SearchRequest
 
 SCHEMA_VERSION = 1  # bump with any change below: needs_rebuild() then turns true
-EXACT_TIER = 1000.0
 FACET_FIELDS = {"doc_type": ("doc_type", 200), "unit": ("unit", 5000), "indicator": ("indicators", 1000)}
 SOURCE_FIELDS = ["doc_id", "page", "text", "unit", "doc_type", "symbol", "issued", "subject", "source"]
 

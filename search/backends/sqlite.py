@@ -51,11 +51,10 @@ from search.analysis import Query, highlight, index_forms, match_pattern, parse_
 from search.backends import columns
 from search.backends.columns import PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
-from search.model import FACETS, Hit, PageRecord, SearchRequest, SearchResult
+from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 
 # Bump when the tables, the tokenizer or search.analysis change what is stored: needs_rebuild() follows.
 SCHEMA_VERSION = 3
-EXACT_TIER = 1000.0
 TABLES = ("search_fts", "search_pages", "search_cells", "search_cell_indicators", "search_docs", "search_meta")
 
 _SCHEMA = f"""
@@ -212,8 +211,6 @@ class SqliteBackend:
 
     def _delete_ids(self, ids: list[int]) -> None:
         db = self.db
-        if ids:
-            self._touch()
         for rowid in ids:
             (blob,) = db.execute("SELECT text FROM search_docs WHERE id = ?", (rowid,)).fetchone()
             exact, folded = index_forms(_unpack(blob))  # a contentless table must be told what it indexed
@@ -226,7 +223,10 @@ class SqliteBackend:
         if self.stored_version() is None:
             return
         self._ensure()
-        self._delete_ids([r[0] for r in self.db.execute(f"SELECT id FROM search_docs WHERE {column} = ?", (value,))])
+        ids = [r[0] for r in self.db.execute(f"SELECT id FROM search_docs WHERE {column} = ?", (value,))]
+        if ids:
+            self._touch()  # (a page replaced inside index() is covered by index()'s own touch)
+        self._delete_ids(ids)
 
     def delete_file(self, sha256: str) -> None:
         self._delete_where("sha256", sha256)
@@ -270,7 +270,7 @@ class SqliteBackend:
     def _search(self, req: SearchRequest, query: Query, started: float) -> SearchResult:
         version = self.stored_version()
         if version is None:
-            return SearchResult(0, [], {name: {} for name in FACETS}, _ms(started))
+            return SearchResult(0, [], {name: {} for name in FACETS}, elapsed_ms(started))
         if version != SCHEMA_VERSION:
             self._ensure()  # raises SchemaMismatch
         fargs: list = []
@@ -293,7 +293,7 @@ class SqliteBackend:
             scored = self._tiered(query, folded, where, fargs, req.limit, req.offset)
         else:
             scored = self._ranked(folded, where, fargs, req.limit, req.offset)
-        return SearchResult(total, self._hits(scored, query, req), facets, _ms(started))
+        return SearchResult(total, self._hits(scored, query, req), facets, elapsed_ms(started))
 
     def _from(self, expr: str, where: str, fargs: list) -> tuple[str, list]:
         """FROM/WHERE over the matching pages: the FTS table alone when no filter needs the page row."""
@@ -340,7 +340,3 @@ class SqliteBackend:
             hits.append(Hit(doc_id, page, round(score, 4), snippet, unit or None, doc_type or None, symbol,
                             date.fromisoformat(issued) if issued else None, subject, source))
         return hits
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
