@@ -164,9 +164,9 @@ def cell(req: Requirement, docs: list[DocInfo], plan: Plan) -> Cell:
     return Cell(req, best, f"{head}: " + "; ".join(e.reason for e in same), tuple(evidence))
 
 
-def build(plan: Plan, index_set: IndexSet, records: list[dict], units: tuple[Unit, ...] | None = None) -> GapReport:
-    """The whole report from export records (``report.documents``), for the plan's units (or ``units``)."""
-    units = units if units is not None else plan.units
+def build(plan: Plan, index_set: IndexSet, records: list[dict]) -> GapReport:
+    """The whole report from export records (``report.documents``), for the plan's units (a clerk's imported
+    list arrives as ``plan.with_units``)."""
     by_unit: dict[str, list[DocInfo]] = defaultdict(list)
     unknown: dict[str, int] = defaultdict(int)
     for r in records:
@@ -179,7 +179,7 @@ def build(plan: Plan, index_set: IndexSet, records: list[dict], units: tuple[Uni
         else:
             by_unit[unit.name].append(doc)
     out, unmatched = [], []
-    for unit in units:
+    for unit in plan.units:
         docs = by_unit.get(unit.name, [])
         reqs = requirements_for(plan, unit, index_set)
         index: dict[str, list[DocInfo]] = defaultdict(list)

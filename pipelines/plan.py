@@ -18,7 +18,7 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
-from classify.indexset import IndexSet, IndexSetError, load_index_set
+from classify.indexset import IndexSet
 from classify.yamlfile import DataFileError
 from ingest.text import fold, nfc
 
@@ -130,7 +130,12 @@ class Plan:
         return replace(self, units=units)
 
     def excluded(self, indicator_id: str) -> bool:
-        return any(indicator_id == x or (x.endswith("*") and indicator_id.startswith(x[:-1])) for x in self.exclude)
+        return any(excludes(x, indicator_id) for x in self.exclude)
+
+
+def excludes(pattern: str, indicator_id: str) -> bool:
+    """An ``exclude`` entry: an indicator id, or a prefix ending in ``*`` ("ĐT.*")."""
+    return indicator_id == pattern or (pattern.endswith("*") and indicator_id.startswith(pattern[:-1]))
 
 
 def unit_key(text: str) -> str:
@@ -232,14 +237,6 @@ def requirements_for(plan: Plan, unit: Unit, index_set: IndexSet) -> list[Requir
             out.append(Requirement(duty.id, duty.name, duty.indicators, duty.doc_types, duty.window,
                                    duty.deadline or default, duty.basis, "plan", duty.reject_late))
     return out
-
-
-def plan_index_set(plan: Plan) -> IndexSet:
-    """The index set the plan scores with (as validated when the plan was loaded)."""
-    try:
-        return load_index_set(plan.index_set)
-    except IndexSetError as exc:
-        raise PlanError([f"{plan.source_file}: index set {plan.index_set!r}: {e}" for e in exc.errors]) from exc
 
 
 def as_date(value: object) -> date | None:

@@ -36,6 +36,7 @@ from pipelines.plan import (
     Unit,
     as_date,
     clean,
+    excludes,
     unit_clashes,
     unit_key,
     unit_keys,
@@ -106,8 +107,7 @@ def _plan(ctx: _Ctx, root: Y, base: Path | None) -> Plan:
     excluded = yf.items(ctx, m, "exclude", what)
     for item in excluded:
         ref = nfc(item.value) if isinstance(item.value, str) else item.value
-        if not isinstance(ref, str) or (ids is not None and not any(
-                i == ref or (ref.endswith("*") and i.startswith(ref[:-1])) for i in ids)):
+        if not isinstance(ref, str) or (ids is not None and not any(excludes(ref, i) for i in ids)):
             ctx.err(item.line, f"exclude {ref!r} matches no indicator of the index set")
     return Plan(
         id=ident, name=clean(yf.text(ctx, m, "name_vi", what)), year=year, index_set=index_ref,

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.text import fold
+from pipelines.catalog import Tx
 from pipelines.plan import UNIT_KINDS, PlanError, Unit, clean, unit_clashes
 
 _COLUMNS = ("name", "kind", "aliases")
@@ -95,16 +96,11 @@ def save_units(db: sqlite3.Connection, units: Iterable[Unit], plan_id: str) -> N
     problems = [reason for _, reason in unit_clashes(units)]
     if problems:
         raise PlanError([f"<units>: {reason}" for reason in problems])
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with Tx(db):
         db.execute(_TABLE)
         db.execute("DELETE FROM plan_units WHERE plan_id=?", (plan_id,))
         db.executemany("INSERT INTO plan_units (plan_id, name, kind, aliases) VALUES (?, ?, ?, ?)",
                        [(plan_id, u.name, u.kind, json.dumps(list(u.aliases), ensure_ascii=False)) for u in units])
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def load_units(db: sqlite3.Connection, plan_id: str) -> list[Unit] | None:
