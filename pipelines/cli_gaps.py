@@ -81,8 +81,7 @@ def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, un
 def _print_table(result: gaps.GapReport, unit_name: str | None) -> None:
     console = Console(width=max(120, Console().width))
     if unit_name:
-        wanted = result.plan.unit_for(unit_name)
-        found = next((u for u in result.units if wanted and u.unit.name == wanted.name), None)
+        found = result.unit_gaps(unit_name)
         if found is None:
             raise click.UsageError(f"no unit {unit_name!r} in plan {result.plan.id}")
         table = Table(title=f"{found.unit.name}: {found.complete}% đủ, {found.documents} văn bản")

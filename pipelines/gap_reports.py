@@ -126,17 +126,23 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def matrix(report: GapReport) -> dict:
+    """The matrix both HTML views draw: ``units`` with cells, ``columns`` (requirement id → name, in first-seen
+    order) and ``cells`` by (unit name, requirement id)."""
+    units = [u for u in report.units if u.cells]
+    columns: dict[str, str] = {}
+    for u in units:
+        for c in u.cells:
+            columns.setdefault(c.requirement.id, c.requirement.name)
+    return {"units": units, "columns": columns,
+            "cells": {(u.unit.name, c.requirement.id): c for u in units for c in u.cells}}
+
+
 def to_html(report: GapReport) -> str:
     from jinja2 import Environment, select_autoescape
 
     template = resources.files("pipelines") / "templates" / "gaps.html"
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    columns: dict[str, str] = {}
-    for u in report.units:
-        for c in u.cells:
-            columns.setdefault(c.requirement.id, c.requirement.name)
-    units = [u for u in report.units if u.cells]
     return env.from_string(template.read_text(encoding="utf-8")).render(
-        report=report, units=units, columns=columns, statuses=STATUSES, status_vi=STATUS_VI, colours=COLOURS,
-        letters=LETTERS, generated=datetime.now(), summary=summary(report),
-        cells={(u.unit.name, c.requirement.id): c for u in units for c in u.cells})
+        report=report, statuses=STATUSES, status_vi=STATUS_VI, colours=COLOURS, letters=LETTERS,
+        generated=datetime.now(), summary=summary(report), **matrix(report))

@@ -104,6 +104,11 @@ class GapReport:
     def no_submission(self) -> list[str]:
         return [u.unit.name for u in self.units if u.documents == 0 and u.cells]
 
+    def unit_gaps(self, name: str) -> UnitGaps | None:
+        """The row of the plan's unit called ``name`` (or one of its aliases); None if there is none."""
+        wanted = self.plan.unit_for(name)
+        return next((u for u in self.units if wanted and u.unit.name == wanted.name), None)
+
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None

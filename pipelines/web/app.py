@@ -44,12 +44,8 @@ SESSION_COOKIE = "minhchung_session"
 
 @dataclass(frozen=True)
 class WebSettings:
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    login_failures: int = 5
-    login_window: float = 300.0
-    session_hours: float = 8.0
-    secure_cookies: bool = False
-    page_size: int = 20
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD  # (the login limits and cookie settings go straight to their
+    page_size: int = 20                         # LoginLimiter and SessionMiddleware in create_app)
 
 
 @dataclass
@@ -121,7 +117,7 @@ def create_app(home: Home, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, login_
     home.create()
     with closing(connect(home.catalog)) as db:
         ensure_table(db)
-    settings = WebSettings(max_upload_bytes, login_failures, login_window, session_hours, secure_cookies)
+    settings = WebSettings(max_upload_bytes)
     state = WebState(home, settings, _templates(), LoginLimiter(login_failures, login_window),
                      IntakeWorker(home, intake_jobs))
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from classify.doctype import TYPES
-from pipelines import gaps
+from pipelines import gap_reports, gaps
 from pipelines.active import active_index_set
 from pipelines.web import records, views
 from pipelines.web.deps import AnyUser, Reader, catalog, render, web
@@ -75,9 +75,8 @@ def gaps_page(request: Request, user: Reader, unit: Short = "") -> Response:
         report = views.gap_report(db)
     chosen = None
     if unit:
-        wanted = report.plan.unit_for(unit)
-        chosen = next((u for u in report.units if wanted and u.unit.name == wanted.name), None)
+        chosen = report.unit_gaps(unit)
         if chosen is None:
             raise views.InputError(f"Không có đơn vị «{unit[:80]}» trong kế hoạch {report.plan.id}.")
-    return render(request, "gaps.html", {"report": report, **views.gap_matrix(report), "chosen": chosen,
+    return render(request, "gaps.html", {"report": report, **gap_reports.matrix(report), "chosen": chosen,
                                          "statuses": gaps.STATUSES})

@@ -141,12 +141,3 @@ def gap_report(db: sqlite3.Connection) -> gaps.GapReport:
     return build_report(db, plan_or_503(db))
 
 
-def gap_matrix(report: gaps.GapReport) -> dict:
-    """Columns (requirement id → name) and cells by (unit, requirement) for the matrix."""
-    columns: dict[str, str] = {}
-    units = [u for u in report.units if u.cells]
-    for u in units:
-        for c in u.cells:
-            columns.setdefault(c.requirement.id, c.requirement.name)
-    return {"units": units, "columns": columns,
-            "cells": {(u.unit.name, c.requirement.id): c for u in units for c in u.cells}}
