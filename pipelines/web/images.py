@@ -41,18 +41,30 @@ class Box:
 
 def raster_size(path: Path, kind: str, n: int, dpi: int) -> tuple[int, int]:
     """(width, height) of page ``n`` as :func:`ingest.pages.raster` renders it, without rendering it."""
+    return raster_sizes(path, kind, [n], dpi)[0]
+
+
+def raster_sizes(path: Path, kind: str, pages: list[int], dpi: int) -> list[tuple[int, int]]:
+    """:func:`raster_size` of several pages of one file, opening (and, for a PDF, parsing) the file once."""
     if kind == "pdf":
-        page = PdfReader(str(path)).pages[n - 1]
-        w, h = float(page.cropbox.width), float(page.cropbox.height)
-        if page.rotation % 180 == 90:
-            w, h = h, w
-        return math.ceil(w * dpi / 72 - 1e-6), math.ceil(h * dpi / 72 - 1e-6)
+        reader = PdfReader(str(path))
+        sizes = []
+        for n in pages:
+            page = reader.pages[n - 1]
+            w, h = float(page.cropbox.width), float(page.cropbox.height)
+            if page.rotation % 180 == 90:
+                w, h = h, w
+            sizes.append((math.ceil(w * dpi / 72 - 1e-6), math.ceil(h * dpi / 72 - 1e-6)))
+        return sizes
     with Image.open(path) as img:
-        img.seek(n - 1)
-        w, h = img.size
-        if kind == "jpeg" and img.getexif().get(0x0112, 1) in (5, 6, 7, 8):
-            w, h = h, w
-        return w, h
+        sizes = []
+        for n in pages:
+            img.seek(n - 1)
+            w, h = img.size
+            if kind == "jpeg" and img.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                w, h = h, w
+            sizes.append((w, h))
+        return sizes
 
 
 def display_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -63,13 +75,14 @@ def display_size(size: tuple[int, int]) -> tuple[int, int]:
 
 def page_image(cache: Path, blob: Path, sha256: str, kind: str, n: int, dpi: int) -> Path:
     """The cached JPEG of page ``n`` at display size (rendered on first use)."""
-    size = display_size(raster_size(blob, kind, n, dpi))
+    original = raster_size(blob, kind, n, dpi)
+    size = display_size(original)
     target = cache / sha256[:2] / f"{sha256}-{n}-{size[0]}.jpg"
     if target.exists():
         return target
     render_dpi = dpi
     if kind == "pdf":  # render near the display size: much faster than the OCR resolution
-        render_dpi = max(36, math.ceil(dpi * size[0] / raster_size(blob, kind, n, dpi)[0]) + 1)
+        render_dpi = max(36, math.ceil(dpi * size[0] / original[0]) + 1)
     image = Image.fromarray(raster(blob, kind, n, render_dpi))
     if image.size != size:
         image = image.resize(size, Image.Resampling.LANCZOS)

@@ -85,9 +85,11 @@ class PageView:
     error: str | None = None
 
 
-def page_view(home: Home, doc: records.DocFile, row: sqlite3.Row, query: Query | None) -> PageView:
+def page_view(home: Home, doc: records.DocFile, row: sqlite3.Row, query: Query | None,
+              original: tuple[int, int] | None = None) -> PageView:
+    """One page for display; ``original`` is its raster size when the caller already knows it."""
     text = row["text"] or ""
-    original = images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
+    original = original or images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
     size = images.display_size(original)
     words = records.loads(row["words"], [])
     boxes = images.word_boxes(words, records.loads(row["matrix"], None), original, query) if query else []
@@ -130,7 +132,9 @@ def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None
     doc = document_or_404(db, doc_id)
     record = records.document_record(db, doc)
     query = query_or_none(q)
-    pages = [page_view(home, doc, row, query) for row in records.page_rows(db, doc)]
+    rows = records.page_rows(db, doc)
+    sizes = images.raster_sizes(home.blob_path(doc.sha256), doc.kind, [row["n"] for row in rows], doc.dpi)
+    pages = [page_view(home, doc, row, query, size) for row, size in zip(rows, sizes, strict=True)]
     names = records.indicator_names(active_index_set(db))
     return {"doc": doc, "record": record, "pages": pages, "indicator_names": names, "q": q or "",
             "audit": corrections.audit_log(db, doc.id), "query_ok": query is not None or not q,
