@@ -14,32 +14,24 @@ from rich.console import Console
 from rich.table import Table
 
 from classify.indexset import IndexSetError, load_index_set
+from classify.yamlfile import DataFileError
 from pipelines import gap_reports, gaps, report
-from pipelines.catalog import Tx, connect
+from pipelines.active import active_plan
+from pipelines.catalog import connect
 from pipelines.cli_docs import open_catalog
 from pipelines.home import Home
 from pipelines.plan import Plan, PlanError, load_plan, requirements_for
-from pipelines.units import load_units, read_units_csv, save_units, write_units_csv
+from pipelines.units import read_units_csv, save_units, write_units_csv
 
-DEFAULT_PLAN = "daklak-2024"
 STYLE = {"present": "green", "weak": "yellow", "out_of_period": "magenta", "late": "dark_orange", "missing": "red"}
 
 
-def active_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
-    """The plan named by ``ref`` (remembered in the catalog), else the catalog's, else the bundled default;
-    with the unit list a clerk imported for it, if any."""
+def cli_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
+    """:func:`pipelines.active.active_plan`, its loading errors as usage errors (exit 2)."""
     try:
-        if ref:
-            plan = load_plan(ref)
-            with Tx(db):
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('plan', ?)", (ref,))
-        else:
-            row = db.execute("SELECT value FROM meta WHERE key='plan'").fetchone()
-            plan = load_plan(row["value"] if row else DEFAULT_PLAN)
-    except (PlanError, IndexSetError) as exc:
+        return active_plan(db, ref)
+    except DataFileError as exc:
         raise click.UsageError(str(exc)) from exc
-    units = load_units(db, plan.id)
-    return plan.with_units(units) if units else plan
 
 
 def build_report(db: sqlite3.Connection, plan: Plan) -> gaps.GapReport:
@@ -59,7 +51,7 @@ def build_report(db: sqlite3.Connection, plan: Plan) -> gaps.GapReport:
 def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, unit: str | None) -> None:
     """Which required evidence each unit is missing, weak, out of period or late."""
     db = open_catalog(home)
-    plan = active_plan(db, plan_ref)
+    plan = cli_plan(db, plan_ref)
     result = build_report(db, plan)
     if fmt == "table":
         _print_table(result, unit)
@@ -154,7 +146,7 @@ def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
         raise click.UsageError(str(exc)) from exc
     home.create()
     db = connect(home.catalog)
-    plan = active_plan(db, plan_ref)
+    plan = cli_plan(db, plan_ref)
     save_units(db, units, plan.id)
     click.echo(f"{len(units)} units imported for plan {plan.id}")
 
@@ -166,6 +158,6 @@ def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
 def units_export(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     """Write the active unit list as CSV (a starting point to edit and import)."""
     db = open_catalog(home)
-    plan = active_plan(db, plan_ref)
+    plan = cli_plan(db, plan_ref)
     write_units_csv(list(plan.units), csv_file)
     click.echo(f"{len(plan.units)} units written to {csv_file}")

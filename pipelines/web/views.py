@@ -7,15 +7,15 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import click
 from fastapi import HTTPException
 from markupsafe import Markup
 
 from classify.doctype import TYPES
 from classify.indexset import load_index_set
+from classify.yamlfile import DataFileError
 from pipelines import corrections, gaps, searching
-from pipelines.active import active_index_set
-from pipelines.cli_gaps import active_plan, build_report
+from pipelines.active import active_index_set, active_plan
+from pipelines.cli_gaps import build_report
 from pipelines.home import Home
 from pipelines.plan import Plan, requirements_for
 from pipelines.web import images, records
@@ -107,8 +107,8 @@ def document_or_404(db: sqlite3.Connection, doc_id: str) -> records.DocFile:
 
 def plan_or_503(db: sqlite3.Connection) -> Plan:
     try:
-        return active_plan(db, None)
-    except click.UsageError as exc:
+        return active_plan(db)
+    except DataFileError as exc:
         raise HTTPException(503, f"Kế hoạch đánh giá của kho dữ liệu không đọc được: {exc}") from exc
 
 
