@@ -125,7 +125,7 @@ def bundled_index_sets() -> list[str]:
 
 def load_index_set(ref: str | Path) -> IndexSet:
     """Load a bundled index set by id ("paca-2024") or any YAML file by path, validated."""
-    if isinstance(ref, Path) or "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+    if yf.names_a_file(ref):
         return parse_index_set(Path(ref).read_text(encoding="utf-8"), str(ref))  # OSError names the file
     return _bundled(ref)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
@@ -23,6 +24,11 @@ class DataFileError(ValueError):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("\n".join(errors))
         self.errors = tuple(errors)
+
+
+def names_a_file(ref: str | Path) -> bool:
+    """Whether a data file reference is a path (else it is the id of a bundled file)."""
+    return isinstance(ref, Path) or "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
 
 
 class Problems(Protocol):

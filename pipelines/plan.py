@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from classify.indexset import IndexSet
-from classify.yamlfile import DataFileError
+from classify.yamlfile import DataFileError, names_a_file
 from ingest.text import fold, nfc
 
 # Kinds of unit of the bundled index sets (the loaded index set is the authority when a plan is validated; this is
@@ -176,7 +176,7 @@ def bundled_plans() -> list[str]:
 
 def load_plan(ref: str | Path) -> Plan:
     """Load a bundled plan by id ("daklak-2024") or any plan file by path, validated against its index set."""
-    if isinstance(ref, Path) or "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+    if names_a_file(ref):
         path = Path(ref)
         try:
             text = path.read_bytes().decode("utf-8")

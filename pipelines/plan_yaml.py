@@ -139,7 +139,7 @@ def _index_set(ctx: _Ctx, m: dict[str, Y], base: Path | None, year: int) -> tupl
     ref = yf.text(ctx, m, "index_set", "the plan")
     if not ref:
         return "", None
-    if ("/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))) and base and not Path(ref).is_absolute():
+    if yf.names_a_file(ref) and base and not Path(ref).is_absolute():
         ref = str(base / ref)
     try:
         index_set = load_index_set(ref)
