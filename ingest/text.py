@@ -32,6 +32,17 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+def fold_variants() -> dict[str, str]:
+    """For each base letter, the lowercase letters that :func:`fold` maps to it, in code point order
+    ("a" → "àáâãäå…ạảấ…"; "d" → "đ")."""
+    found: dict[str, str] = {}
+    for code, base in sorted(_FOLD.items()):
+        ch = chr(code)
+        if ch == ch.lower():
+            found[base] = found.get(base, "") + ch
+    return found
+
+
 def squash(text: str) -> str:
     """NFC with every run of white space made one space (the form CER is measured on)."""
     return " ".join(nfc(text).split())

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.text import fold, nfc, squash
+from ingest.text import fold, fold_variants, nfc, squash
 
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -238,13 +238,7 @@ class _Match:
 
 def _variants() -> dict[str, str]:
     """For each ASCII letter, a regex class of every lowercase letter that folds to it (a → [aàáảãạăằ…])."""
-    found: dict[str, list[str]] = {}
-    for code in range(0x00C0, 0x1EFA):
-        ch = chr(code)
-        base = fold(ch)
-        if ch.isalpha() and ch == ch.lower() and base != ch and len(base) == 1 and base.isascii():
-            found.setdefault(base, []).append(ch)
-    return {base: "[" + base + "".join(chars) + "]" for base, chars in found.items()}
+    return {base: "[" + base + chars + "]" for base, chars in fold_variants().items()}
 
 
 _VARIANTS = _variants()
