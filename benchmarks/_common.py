@@ -24,7 +24,7 @@ def minhchung_cmd() -> list[str]:
     found = shutil.which("minhchung")
     if found:
         return [found]
-    return [sys.executable, "-c", "from pipelines.cli import main; main()"]
+    return [sys.executable, "-c", "from pipelines.cli.main import main; main()"]
 
 
 def children_cpu() -> float:

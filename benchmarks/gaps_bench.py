@@ -18,8 +18,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from classify.indexset import load_index_set
-from pipelines import gap_reports, gaps
-from pipelines.plan import Duty, Unit, load_plan, requirements_for
+from pipelines.assessment import formats as gap_reports
+from pipelines.assessment import gaps
+from pipelines.assessment.plan import Duty, Unit, load_plan, requirements_for
 
 KINDS = ("SO",) * 5 + ("HUYEN",) * 4 + ("CA", "VKS", "TA", "THADS", "MTTQ")
 TYPES = ("KH", "BC", "QĐ", "CV", "CT", "TB", "HD")

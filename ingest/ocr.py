@@ -32,6 +32,7 @@ class OcrSettings:
     psm: int = 3
     timeout: float = 180.0
     tesseract_cmd: str = "tesseract"
+    engine: str = "tesseract"  # an engine id registered in ingest.engines
 
     def config(self) -> str:
         # tessedit_do_invert=0: no second pass looking for white-on-black text (~20 % faster).

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines.plan import Plan, PlanError, Unit, bundled_plans, load_plan, requirements_for, unit_key
-from pipelines.units import load_units, read_units_csv, save_units, write_units_csv
+from pipelines.assessment.plan import Plan, PlanError, Unit, bundled_plans, load_plan, requirements_for, unit_key
+from pipelines.assessment.units import load_units, read_units_csv, save_units, write_units_csv
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "domain" / "seed-plan-2024.txt"

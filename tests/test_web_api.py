@@ -19,7 +19,8 @@ from PIL import Image
 from web_support import PASSWORD, ROLE_USER, born_digital_pdf, copy_home, login
 
 from ingest.text import fold
-from pipelines.catalog import connect
+from pipelines.catalog.db import connect
+from pipelines.services.config import Config
 from pipelines.web import api_read, api_write, create_app, pages_auth, pages_read, pages_write
 
 MISSING_JOB = "0" * 16
@@ -52,7 +53,7 @@ def home(ingested, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(home):
-    app = create_app(home, max_upload_bytes=3 * 1024 * 1024, intake_jobs=1)
+    app = create_app(Config(home), max_upload_bytes=3 * 1024 * 1024, intake_jobs=1)
     yield app
     app.state.web.intake.stop()
 

@@ -10,11 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from web_support import PASSWORD, USERS, cli, login
 
-from pipelines.catalog import connect
-from pipelines.home import Home
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
+from pipelines.services.config import Config
+from pipelines.services.users import add_user
 from pipelines.web import create_app
 from pipelines.web.security import LoginLimiter
-from pipelines.web.users import add_user
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def client_for(app, role_user: str | None = None, ip: str = "testclient") -> Tes
 
 
 def test_logout_ends_every_session_of_the_user(home):
-    app = create_app(home)
+    app = create_app(Config(home))
     first, second = client_for(app, "thanhtra"), client_for(app, "thanhtra")
     old_cookie = first.cookies.get("minhchung_session")
     assert first.post("/api/logout").status_code == 204
@@ -47,7 +48,7 @@ def test_logout_ends_every_session_of_the_user(home):
 
 def test_login_rate_limit_per_ip_and_per_user_name(home):
     clock = [1000.0]
-    app = create_app(home)
+    app = create_app(Config(home))
     app.state.web.limiter = LoginLimiter(5, 300.0, clock=lambda: clock[0])
     attacker = client_for(app, ip="10.9.9.9")
     for _ in range(5):
@@ -85,9 +86,9 @@ def test_users_command(tmp_path):
 
 
 def test_a_new_password_or_removal_ends_the_user_sessions(home):
-    from pipelines.web.users import remove_user, set_password
+    from pipelines.services.users import remove_user, set_password
 
-    app = create_app(home)
+    app = create_app(Config(home))
     reviewer, admin = client_for(app, "ratsoat"), client_for(app, "quantri")
     with closing(connect(home.catalog)) as db:
         set_password(db, "ratsoat", "mat-khau-moi-123")

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 from web_support import PASSWORD, born_digital_pdf, copy_home
 
+from pipelines.services.config import Config
 from pipelines.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,7 +33,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(ingested, tmp_path_factory):
     home = copy_home(ingested["home"], tmp_path_factory.mktemp("web-e2e") / "home")
-    app = create_app(home, intake_jobs=1)
+    app = create_app(Config(home), intake_jobs=1)
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, name="uvicorn-e2e", daemon=True)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from web_support import copy_home, login
 
+from pipelines.services.config import Config
 from pipelines.web import create_app
 
 EXAMPLES = 20  # per operation, valid and invalid inputs mixed
@@ -22,7 +23,7 @@ EXAMPLES = 20  # per operation, valid and invalid inputs mixed
 @pytest.fixture(scope="module")
 def fuzz_app(ingested, tmp_path_factory):
     home = copy_home(ingested["home"], tmp_path_factory.mktemp("web-fuzz") / "home")
-    app = create_app(home, max_upload_bytes=1024 * 1024, intake_jobs=1)
+    app = create_app(Config(home), max_upload_bytes=1024 * 1024, intake_jobs=1)
     client = TestClient(app)
     token = login(client, "quantri")
     yield {"app": app, "cookies": {"minhchung_session": client.cookies.get("minhchung_session")},

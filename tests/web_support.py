@@ -13,11 +13,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from pipelines.catalog import connect
-from pipelines.home import Home
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
 from pipelines.samples.digital import digital_pdf
 from pipelines.samples.spec import load_specs
-from pipelines.web.users import add_user
+from pipelines.services.users import add_user
 
 USERS = {"vanthu": "clerk", "thanhtra": "inspector", "ratsoat": "reviewer", "quantri": "admin"}
 ROLE_USER = {role: name for name, role in USERS.items()}

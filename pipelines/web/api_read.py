@@ -17,8 +17,12 @@ from pydantic import StringConstraints
 
 from ingest.pages import PageError
 from ingest.searchable import PageText, searchable_pdf
-from pipelines import corrections, gap_reports, gaps, report
-from pipelines.active import active_index_set
+from pipelines.assessment import formats as gap_reports
+from pipelines.assessment import gaps
+from pipelines.catalog import read as report
+from pipelines.services import review as corrections
+from pipelines.services.active import active_index_set
+from pipelines.services.users import list_users
 from pipelines.web import images, records, views
 from pipelines.web.api_models import (
     AuditOut,
@@ -35,7 +39,6 @@ from pipelines.web.api_models import (
     UserOut,
 )
 from pipelines.web.deps import Admin, Reader, catalog, web
-from pipelines.web.users import list_users
 
 router = APIRouter(prefix="/api")
 Filter = Annotated[str, StringConstraints(max_length=200)]

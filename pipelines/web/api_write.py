@@ -12,10 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import StringConstraints
 
+from pipelines.services.uploads import Job
 from pipelines.web import views
 from pipelines.web.api_models import AuditOut, CorrectionIn, CorrectionOut, JobOut
 from pipelines.web.deps import Clerk, ClerkPoster, Reviewer, catalog, web
-from pipelines.web.intake import Job
 from pipelines.web.pages_write import submit_upload
 from pipelines.web.review import Review, apply_review
 

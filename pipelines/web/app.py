@@ -27,14 +27,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from pipelines.catalog import connect
-from pipelines.gap_reports import COLOURS, LETTERS
-from pipelines.gaps import STATUS_VI
-from pipelines.home import Home
+from pipelines.assessment.formats import COLOURS, LETTERS
+from pipelines.assessment.gaps import STATUS_VI
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
+from pipelines.services.config import Config
+from pipelines.services.uploads import IntakeWorker
+from pipelines.services.users import ensure_table
 from pipelines.web import errors
-from pipelines.web.intake import IntakeWorker
 from pipelines.web.security import LoginLimiter, SecurityHeadersMiddleware, UploadLimitMiddleware, load_secret
-from pipelines.web.users import ensure_table
 from search.backends.sqlite import ColumnsCache
 
 DEFAULT_MAX_UPLOAD = 200 * 1024**2
@@ -106,7 +107,7 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def create_app(home: Home, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, login_failures: int = 5,
+def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, login_failures: int = 5,
                login_window: float = 300.0, session_hours: float = 8.0, secure_cookies: bool = False,
                intake_jobs: int | None = None) -> FastAPI:
     """The ASGI app for one data home (created if missing). ``max_upload_bytes`` limits one upload request;
@@ -114,12 +115,13 @@ def create_app(home: Home, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, login_
     ``secure_cookies`` marks the session cookie Secure (serve behind HTTPS); ``intake_jobs``: OCR processes."""
     from pipelines.web import api_read, api_write, pages_auth, pages_read, pages_write
 
+    home = config.home
     home.create()
     with closing(connect(home.catalog)) as db:
         ensure_table(db)
     settings = WebSettings(max_upload_bytes)
     state = WebState(home, settings, _templates(), LoginLimiter(login_failures, login_window),
-                     IntakeWorker(home, intake_jobs))
+                     IntakeWorker(config, intake_jobs))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from pipelines.catalog import connect
+from pipelines.catalog.db import connect
+from pipelines.services.users import ROLE_VI, User, get_user
 from pipelines.web.security import csrf_ok, csrf_token
-from pipelines.web.users import ROLE_VI, User, get_user
 
 if TYPE_CHECKING:
     from pipelines.web.app import WebState

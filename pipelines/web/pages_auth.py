@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from pipelines.services.users import PERMISSIONS, User, authenticate, end_sessions
 from pipelines.web.deps import AnyPoster, LoggedIn, catalog, render, web
 from pipelines.web.security import csrf_token
-from pipelines.web.users import PERMISSIONS, User, authenticate, end_sessions
 
 router = APIRouter()
 

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from classify.doctype import TYPES
-from pipelines import gap_reports, gaps
-from pipelines.active import active_index_set
+from pipelines.assessment import formats as gap_reports
+from pipelines.assessment import gaps
+from pipelines.services.active import active_index_set
 from pipelines.web import records, views
 from pipelines.web.deps import AnyUser, Reader, catalog, render, web
 

@@ -9,12 +9,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from pipelines import report
+from pipelines.catalog import read as report
+from pipelines.services.uploads import Job, UploadError, store_uploads
+from pipelines.services.users import User
 from pipelines.web import records, views
 from pipelines.web.deps import Clerk, ClerkPoster, Reviewer, catalog, render, web
-from pipelines.web.intake import Job, UploadError, store_uploads
 from pipelines.web.review import Review, apply_review
-from pipelines.web.users import User
 
 router = APIRouter(include_in_schema=False)
 

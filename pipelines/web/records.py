@@ -8,10 +8,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines import report
-from pipelines.active import active_period
-from pipelines.plan import Plan, requirements_for
-from pipelines.report import first_source
+from pipelines.assessment.plan import Plan, requirements_for
+from pipelines.catalog import read as report
+from pipelines.catalog.read import first_source
+from pipelines.services.active import active_period
 
 
 @dataclass(frozen=True)

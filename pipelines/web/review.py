@@ -1,4 +1,4 @@
-"""A reviewer's corrections from the web (form or API) turned into :mod:`pipelines.corrections` changes."""
+"""A reviewer's corrections from the web (form or API) turned into :mod:`pipelines.services.review` changes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipelines import corrections
-from pipelines.active import active_index_set
+from pipelines.services import review as corrections
+from pipelines.services.active import active_index_set
 from pipelines.web import records
 from pipelines.web.views import InputError, plan_or_503
 

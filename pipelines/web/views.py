@@ -13,11 +13,13 @@ from markupsafe import Markup
 from classify.doctype import TYPES
 from classify.indexset import load_index_set
 from classify.yamlfile import DataFileError
-from pipelines import corrections, gaps, searching
-from pipelines.active import active_index_set, active_plan
-from pipelines.cli_gaps import build_report
-from pipelines.home import Home
-from pipelines.plan import Plan, requirements_for
+from pipelines.assessment import gaps
+from pipelines.assessment.plan import Plan, requirements_for
+from pipelines.catalog.home import Home
+from pipelines.cli.gaps import build_report
+from pipelines.services import review as corrections
+from pipelines.services import search as searching
+from pipelines.services.active import active_index_set, active_plan
 from pipelines.web import images, records
 from search.analysis import Query, QueryError, find_matches, parse_query
 from search.backends import backend_name

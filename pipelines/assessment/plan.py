@@ -1,11 +1,12 @@
 """Assessment plans as data: which unit must send which evidence, by when.
 
-A plan (``pipelines/plans/<id>.yaml``, or any file of the same schema) encodes one provincial assessment plan, such
-as UBND tỉnh Đắk Lắk's plan for 2024: the assessment period, the index set it scores with, the units with their
+A plan (``pipelines/assessment/plans/<id>.yaml``, or any file of the same schema) encodes one provincial assessment
+plan, such as UBND tỉnh Đắk Lắk's plan for 2024: the assessment period, the index set it scores with, the units with
+their
 kinds and the name variants seen on folders and document headers, the deadline of each unit kind, and the duties
 the plan gives named units. :func:`requirements_for` turns plan × index set × unit into the list the gap report
 checks. Every validation problem is reported as ``file:line: reason``, all at once, in one :class:`PlanError`
-(the reader and the schema are in :mod:`pipelines.plan_yaml`).
+(the reader and the schema are in :mod:`pipelines.assessment.plan_yaml`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ REQUIREMENT_WINDOWS: dict[str, str] = {
 _FROM_INDEX_WINDOW = {"in_period": "in_period", "early_year": "in_period", "year_end": "period_report",
                       "periodic": "period_report"}
 
-_BUNDLE = "pipelines.plans"
+_BUNDLE = "pipelines.assessment.plans"
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
@@ -169,7 +170,7 @@ def unit_clashes(units: Sequence[Unit]) -> list[tuple[int, str]]:
 
 
 def bundled_plans() -> list[str]:
-    """Ids of the plans shipped in pipelines/plans/."""
+    """Ids of the plans shipped in pipelines/assessment/plans/."""
     folder = resources.files(_BUNDLE)
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
@@ -204,7 +205,7 @@ def _bundled(ref: str) -> Plan:
 def parse_plan(text: str, where: str = "<string>", base: Path | None = None) -> Plan:
     """Validate YAML text and build the :class:`Plan`; ``where`` names the file in errors, ``base`` is the folder
     a relative ``index_set`` path is taken from."""
-    from pipelines.plan_yaml import read_plan  # the reader builds the classes of this module
+    from pipelines.assessment.plan_yaml import read_plan  # the reader builds the classes of this module
 
     return read_plan(text, where, base)
 

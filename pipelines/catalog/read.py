@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
-from pipelines import corrections
+from pipelines.services import review as corrections
 
 # Facts that the classification stage fills; null until then (DESIGN.md §3). After the contract's
 # fields: authority ("KT. Chủ tịch"), issuer_kind (SO, HUYEN, …), party (Party document scheme), and

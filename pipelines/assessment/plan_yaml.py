@@ -1,7 +1,7 @@
 """The plan file reader: YAML with line numbers (classify/yamlfile.py), validated against the plan's
-index set, every problem collected as ``file:line: reason`` into one :class:`~pipelines.plan.PlanError`.
+index set, every problem collected as ``file:line: reason`` into one :class:`~pipelines.assessment.plan.PlanError`.
 
-The schema (see ``pipelines/plans/daklak-2024.yaml`` for a full example)::
+The schema (see ``pipelines/assessment/plans/daklak-2024.yaml`` for a full example)::
 
     id, name_vi, year, period: {from, to}, index_set (bundled id or path relative to the plan file)
     receiver: the unit that receives the evidence (nothing is required of it)
@@ -26,7 +26,7 @@ from classify import yamlfile as yf
 from classify.indexset import DOC_TYPE_CODES, IndexSet, IndexSetError, load_index_set
 from classify.yamlfile import Y
 from ingest.text import nfc
-from pipelines.plan import (
+from pipelines.assessment.plan import (
     REQUIREMENT_WINDOWS,
     UNIT_KINDS,
     Duty,

@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
-from pipelines import report
-from pipelines.active import active_period
+from pipelines.catalog import read as report
+from pipelines.services.active import active_period
 from search.backends import Backend, backend_name, open_backend
 from search.backends.sqlite import ColumnsCache, SqliteBackend, tune_connection
 from search.model import PageRecord, SearchRequest, SearchResult
@@ -26,7 +26,7 @@ def _date(value: str | None) -> date | None:
 def page_records(db: sqlite3.Connection, sha256: str | None = None, doc_id: str | None = None
                  ) -> Iterator[PageRecord]:
     """Every page of the done documents (of one file, of one document, or all): the export records
-    (:func:`pipelines.report.documents`, corrections applied) cut into pages."""
+    (:func:`pipelines.catalog.read.documents`, corrections applied) cut into pages."""
     for r in report.documents(db, active_period(db), texts=True, sha256=sha256, doc_id=doc_id):
         if r["status"] != "done":
             continue
@@ -68,7 +68,7 @@ def index_document(db: sqlite3.Connection, doc_id: str) -> int:
 
 def ensure_index(db: sqlite3.Connection) -> int:
     """Rebuild the catalog index when its layout version changed (or it was never built); pages indexed."""
-    from pipelines.catalog import Tx
+    from pipelines.catalog.db import Tx
 
     backend = catalog_index(db)
     if not backend.needs_rebuild():
@@ -79,7 +79,7 @@ def ensure_index(db: sqlite3.Connection) -> int:
 
 def reindex(db: sqlite3.Connection, name: str = "sqlite", url: str | None = None) -> int:
     """Rebuild a backend's index from the catalog."""
-    from pipelines.catalog import Tx
+    from pipelines.catalog.db import Tx
 
     if name == "sqlite":
         with Tx(db):

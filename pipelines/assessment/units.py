@@ -4,7 +4,7 @@ The CSV has the header ``name,kind,aliases`` (aliases separated by ";"; other co
 without a byte-order mark; a file saved by a Vietnamese-locale spreadsheet with ";" between the columns is read too
 (then quote the aliases cell). We write it with a byte-order mark so that Excel shows the diacritics. The kind may be
 written as the code ("SO") or in words that fold to it ("Sở", "Huyện"). Problems are reported as ``file:line:
-reason``, all at once, in one :class:`~pipelines.plan.PlanError`.
+reason``, all at once, in one :class:`~pipelines.assessment.plan.PlanError`.
 
 In the catalog the list lives in its own table, ``plan_units``, created here on first save so that the catalog
 schema does not have to know about it; :func:`load_units` returns None when the clerk never saved a list for the
@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.text import fold
-from pipelines.catalog import Tx
-from pipelines.plan import UNIT_KINDS, PlanError, Unit, clean, unit_clashes
+from pipelines.assessment.plan import UNIT_KINDS, PlanError, Unit, clean, unit_clashes
+from pipelines.catalog.db import Tx
 
 _COLUMNS = ("name", "kind", "aliases")
 _ALIAS_SEPARATOR = ";"

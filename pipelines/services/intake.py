@@ -19,12 +19,12 @@ from pathlib import Path
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
-from pipelines.catalog import Tx, dumps, finish_file, now
-from pipelines.classifying import classify_pending
-from pipelines.home import Home
-from pipelines.report import quarantine
-from pipelines.searching import sync_external
-from pipelines.worker import PageResult, PageTask, init_worker, run_page
+from pipelines.catalog.db import Tx, dumps, finish_file, now
+from pipelines.catalog.home import Home
+from pipelines.catalog.read import quarantine
+from pipelines.executors.pagejob import PageResult, PageTask, init_worker, run_page
+from pipelines.services.classify import classify_pending
+from pipelines.services.search import sync_external
 
 
 @dataclass

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from classify.indexset import IndexSet
-from pipelines.plan import Plan, Requirement, Unit, requirements_for
+from pipelines.assessment.plan import Plan, Requirement, Unit, requirements_for
 
 STATUSES = ("present", "weak", "out_of_period", "late", "missing")
 STATUS_VI = {"present": "Đủ", "weak": "Cần xem lại", "out_of_period": "Ngoài thời kỳ", "late": "Nộp muộn",

@@ -1,4 +1,4 @@
-"""``minhchung search`` and ``minhchung reindex`` (attached to the group in :mod:`pipelines.cli`)."""
+"""``minhchung search`` and ``minhchung reindex`` (attached to the group in :mod:`pipelines.cli.main`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines import searching
-from pipelines.cli_docs import date_option, open_catalog
-from pipelines.home import Home
+from pipelines.catalog.home import Home
+from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.services import search as searching
 from search.analysis import QueryError
 from search.backends import BACKENDS, ES_URL_ENV, backend_name
 from search.model import Filters, SearchRequest
@@ -40,7 +40,7 @@ def _backend(value: str | None) -> str:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--backend", type=click.Choice(BACKENDS), help=f"Default: elasticsearch when ${ES_URL_ENV} is set.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
-@click.pass_obj
+@pass_home
 def search_cmd(home: Home, query: str, units: tuple[str, ...], doc_types: tuple[str, ...],
                indicators: tuple[str, ...], issued_from: date | None, issued_to: date | None,
                in_period: bool | None, method: str | None, min_confidence: float | None, limit: int, offset: int,
@@ -83,7 +83,7 @@ def search_cmd(home: Home, query: str, units: tuple[str, ...], doc_types: tuple[
 @click.command("reindex")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help=f"sqlite (in the catalog) or elasticsearch (${ES_URL_ENV}); default: sqlite.")
-@click.pass_obj
+@pass_home
 def reindex_cmd(home: Home, backend: str | None) -> None:
     """Rebuild a search index from the catalog (elasticsearch: a new index, then the alias is swapped)."""
     db = open_catalog(home)

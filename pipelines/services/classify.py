@@ -16,9 +16,9 @@ from classify.facts import document_facts
 from classify.indexset import IndexSet
 from classify.indicators import Tagger, in_period
 from classify.segment import segment
-from pipelines.active import active_index_set
-from pipelines.catalog import Tx, dumps
-from pipelines.searching import index_file
+from pipelines.catalog.db import Tx, dumps
+from pipelines.services.active import active_index_set
+from pipelines.services.search import index_file
 
 
 def doc_id(sha256: str, first_page: int) -> str:

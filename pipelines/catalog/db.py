@@ -134,7 +134,7 @@ class Tx:
 def finish_file(db: sqlite3.Connection, sha256: str) -> str:
     """Set a file's status once no page is pending: done, or quarantined naming the failed pages.
 
-    Documents are made by classification (:mod:`pipelines.classifying`), after the batch's pages."""
+    Documents are made by classification (:mod:`pipelines.services.classify`), after the batch's pages."""
     failed = db.execute("SELECT n, error FROM pages WHERE sha256=? AND status='failed' ORDER BY n",
                         (sha256,)).fetchall()
     if failed:

@@ -1,6 +1,6 @@
 """Commands about documents: ``documents`` (table), ``classify``, ``correct``, ``audit``.
 
-They are attached to the ``minhchung`` group in :mod:`pipelines.cli`.
+They are attached to the ``minhchung`` group in :mod:`pipelines.cli.main`.
 """
 
 from __future__ import annotations
@@ -8,42 +8,25 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sqlite3
-from datetime import date, datetime
+from datetime import date
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from pipelines import corrections, report
-from pipelines.active import active_index_set, active_period
-from pipelines.catalog import connect
-from pipelines.classifying import Classifier, classify_pending
-from pipelines.home import Home
-from pipelines.searching import sync_external
-
-
-def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """click callback for the YYYY-MM-DD options of every command."""
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
-
-
-def open_catalog(home: Home) -> sqlite3.Connection:
-    """The existing catalog of ``home`` (commands that read must not create an empty one)."""
-    if not home.catalog.exists():
-        raise click.UsageError(f"no catalog at {home.catalog}: run 'minhchung ingest' first")
-    return connect(home.catalog)
+from pipelines.catalog import read as report
+from pipelines.catalog.home import Home
+from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.services import review as corrections
+from pipelines.services.active import active_index_set, active_period
+from pipelines.services.classify import Classifier, classify_pending
+from pipelines.services.search import sync_external
 
 
 @click.command("documents")
 @click.option("--unit", help="Only this unit.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (no page texts).")
-@click.pass_obj
+@pass_home
 def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
     """Table of documents: type, symbol, date, issuer, indicators (corrected values marked *)."""
     db = open_catalog(home)
@@ -74,7 +57,7 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
 @click.command("classify")
 @click.option("--all", "everything", is_flag=True, help="Classify every document again (corrections stay).")
 @click.option("--index-set", help="Index set id (e.g. paca-2024) or YAML file; remembered in the catalog.")
-@click.pass_obj
+@pass_home
 def classify_cmd(home: Home, everything: bool, index_set: str | None) -> None:
     """Split files into documents and classify them (ingest does this for new files)."""
     db = open_catalog(home)
@@ -108,7 +91,7 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
 @click.option("--unit", help="The unit the document counts for.")
 @click.option("--note", help="Why (kept in the audit log).")
 @click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
-@click.pass_obj
+@pass_home
 def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, issued: date | None,
                 number: str | None, symbol: str | None, issuer: str | None, signer: str | None,
                 subject: str | None, unit: str | None, note: str | None, who: str | None) -> None:
@@ -136,7 +119,7 @@ def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, is
 @click.command("audit")
 @click.argument("doc", required=False)
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
+@pass_home
 def audit_cmd(home: Home, doc: str | None, as_json: bool) -> None:
     """The audit log of reviewers' changes (all, or one document's)."""
     db = open_catalog(home)

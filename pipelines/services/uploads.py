@@ -1,7 +1,7 @@
 """Background intake: uploads are stored in a job folder and ingested by one worker thread, one at a time.
 
 The worker thread belongs to the app (``app.state.web.intake``); it opens its own SQLite connection per job
-(connections cannot cross threads) and runs the same :func:`pipelines.runner.ingest` as the CLI, whose
+(connections cannot cross threads) and runs the same :func:`pipelines.services.intake.ingest` as the CLI, whose
 process pool does the OCR. Progress is kept on the job and read by the polling endpoint. The uploaded
 folder is removed after the ingest: the originals are then in the blob store.
 """
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ingest.sources import SUPPORTED, describe_unsupported, sniff
-from pipelines.catalog import connect, now
-from pipelines.home import Home
-from pipelines.runner import IngestOptions, ingest
+from pipelines.catalog.db import connect, now
+from pipelines.services.config import Config
+from pipelines.services.intake import IngestOptions, ingest
 
 ACCEPTED = (*SUPPORTED, "zip")
 KEEP_JOBS = 200
@@ -96,9 +96,10 @@ def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> l
 class IntakeWorker:
     """One background thread that ingests queued jobs in order; job state is read under a lock."""
 
-    def __init__(self, home: Home, jobs: int | None = None) -> None:
-        self.home = home
-        self.jobs = jobs or max(1, os.cpu_count() or 1)
+    def __init__(self, config: Config, jobs: int | None = None) -> None:
+        self.config = config
+        self.home = config.home
+        self.jobs = jobs or config.jobs
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
@@ -163,7 +164,8 @@ class IntakeWorker:
             self._update(job_id, stage=stage, done=done, total=total)
 
         folder = Path(job.folder)
-        opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs)
+        opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs,
+                             settings=self.config.ocr_settings())
         db = connect(self.home.catalog)
         try:
             summary = ingest(self.home, db, [folder], opts, progress)

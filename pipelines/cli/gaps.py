@@ -1,6 +1,6 @@
 """Commands about the assessment plan: ``gaps`` (the report), ``plan check``, ``units import/export``.
 
-They are attached to the ``minhchung`` group in :mod:`pipelines.cli`.
+They are attached to the ``minhchung`` group in :mod:`pipelines.cli.main`.
 """
 
 from __future__ import annotations
@@ -15,19 +15,21 @@ from rich.table import Table
 
 from classify.indexset import IndexSetError, load_index_set
 from classify.yamlfile import DataFileError
-from pipelines import gap_reports, gaps, report
-from pipelines.active import active_plan
-from pipelines.catalog import connect
-from pipelines.cli_docs import open_catalog
-from pipelines.home import Home
-from pipelines.plan import Plan, PlanError, load_plan, requirements_for
-from pipelines.units import read_units_csv, save_units, write_units_csv
+from pipelines.assessment import formats as gap_reports
+from pipelines.assessment import gaps
+from pipelines.assessment.plan import Plan, PlanError, load_plan, requirements_for
+from pipelines.assessment.units import read_units_csv, save_units, write_units_csv
+from pipelines.catalog import read as report
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
+from pipelines.cli.common import open_catalog, pass_home
+from pipelines.services.active import active_plan
 
 STYLE = {"present": "green", "weak": "yellow", "out_of_period": "magenta", "late": "dark_orange", "missing": "red"}
 
 
 def cli_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
-    """:func:`pipelines.active.active_plan`, its loading errors as usage errors (exit 2)."""
+    """:func:`pipelines.services.active.active_plan`, its loading errors as usage errors (exit 2)."""
     try:
         return active_plan(db, ref)
     except DataFileError as exc:
@@ -47,7 +49,7 @@ def build_report(db: sqlite3.Connection, plan: Plan) -> gaps.GapReport:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File (default stdout; required for xlsx).")
 @click.option("--unit", help="Table: the full list of one unit's requirements.")
-@click.pass_obj
+@pass_home
 def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, unit: str | None) -> None:
     """Which required evidence each unit is missing, weak, out of period or late."""
     db = open_catalog(home)
@@ -137,7 +139,7 @@ def units_group() -> None:
 @units_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
-@click.pass_obj
+@pass_home
 def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     """Replace the plan's unit list with the units in CSV_FILE (validated first; nothing changes on error)."""
     try:
@@ -154,7 +156,7 @@ def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
 @units_group.command("export")
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
-@click.pass_obj
+@pass_home
 def units_export(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     """Write the active unit list as CSV (a starting point to edit and import)."""
     db = open_catalog(home)

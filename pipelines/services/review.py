@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from classify.doctype import TYPES
-from pipelines.catalog import Tx, dumps, now
+from pipelines.catalog.db import Tx, dumps, now
 
 FIELDS = ("doc_type", "issued", "number", "symbol", "issuer", "signer", "subject", "unit")
 
@@ -72,7 +72,7 @@ def correct(db: sqlite3.Connection, doc: str, changes: list[Change], who: str, n
                        (at, who, doc, change.field, dumps(before), dumps(change.value), note))
             entries.append({"at": at, "who": who, "doc_id": doc, "field": change.field, "before": before,
                             "after": change.value, "note": note})
-        from pipelines.searching import index_document  # (searching reads corrections)
+        from pipelines.services.search import index_document  # (searching reads corrections)
 
         index_document(db, doc)
     return entries

@@ -1,5 +1,5 @@
 """``minhchung serve`` (the web interface) and ``minhchung users`` (its accounts); attached to the group in
-:mod:`pipelines.cli`."""
+:mod:`pipelines.cli.main`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from contextlib import closing
 
 import click
 
-from pipelines.catalog import connect
-from pipelines.home import Home
-from pipelines.web.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
+from pipelines.cli.common import pass_home
+from pipelines.services.config import Config
+from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
 
 
 @click.command("serve")
@@ -23,14 +25,15 @@ from pipelines.web.users import ROLE_VI, ROLES, UserError, add_user, list_users,
 @click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (when served over HTTPS).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="OCR processes for uploads (default: cores).")
 @click.pass_obj
-def serve_cmd(home: Home, host: str, port: int, max_upload_mb: int, session_hours: float, secure_cookies: bool,
+def serve_cmd(cfg: Config, host: str, port: int, max_upload_mb: int, session_hours: float, secure_cookies: bool,
               jobs: int | None) -> None:
     """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
 
     from pipelines.web import create_app
 
-    app = create_app(home, max_upload_bytes=max_upload_mb * 1024**2, session_hours=session_hours,
+    home = cfg.home
+    app = create_app(cfg, max_upload_bytes=max_upload_mb * 1024**2, session_hours=session_hours,
                      secure_cookies=secure_cookies, intake_jobs=jobs)
     with closing(connect(home.catalog)) as db:
         if not list_users(db):
@@ -58,7 +61,7 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--update", is_flag=True, help="If the user exists, set the role and password (idempotent scripts).")
-@click.pass_obj
+@pass_home
 def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bool) -> None:
     """Create a user (the password is asked for, or read with --password-stdin)."""
     home.create()
@@ -71,7 +74,7 @@ def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bo
 
 
 @users_group.command("list")
-@click.pass_obj
+@pass_home
 def users_list(home: Home) -> None:
     """The users and their roles."""
     with closing(connect(home.catalog)) as db:
@@ -82,7 +85,7 @@ def users_list(home: Home) -> None:
 @users_group.command("passwd")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@click.pass_obj
+@pass_home
 def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
     """Set a user's password (their open sessions end)."""
     with closing(connect(home.catalog)) as db:
@@ -95,7 +98,7 @@ def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
 
 @users_group.command("remove")
 @click.argument("name")
-@click.pass_obj
+@pass_home
 def users_remove(home: Home, name: str) -> None:
     """Delete a user (their sessions end at once)."""
     with closing(connect(home.catalog)) as db:

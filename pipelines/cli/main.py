@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,17 +12,18 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest.ocr import OcrSettings
-from pipelines import report
-from pipelines.active import active_period
-from pipelines.catalog import connect
-from pipelines.cli_docs import audit_cmd, classify_cmd, correct_cmd, date_option, documents_cmd, open_catalog
-from pipelines.cli_gaps import gaps_cmd, plan_group, units_group
-from pipelines.cli_search import reindex_cmd, search_cmd
-from pipelines.cli_web import serve_cmd, users_group
-from pipelines.home import Home
-from pipelines.progress import BatchProgress
-from pipelines.runner import IngestOptions, ingest
+from pipelines.catalog import read as report
+from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
+from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.cli.docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd
+from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
+from pipelines.cli.progress import BatchProgress
+from pipelines.cli.search import reindex_cmd, search_cmd
+from pipelines.cli.web import serve_cmd, users_group
+from pipelines.services.active import active_period
+from pipelines.services.config import Config
+from pipelines.services.intake import IngestOptions, ingest
 
 EXIT_QUARANTINED = 3
 
@@ -34,7 +34,7 @@ EXIT_QUARANTINED = 3
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """minhchung: scanned PCTN evidence in, searchable classified records out."""
-    ctx.obj = Home.resolve(home)
+    ctx.obj = Config.from_env(home)
 
 
 @main.command("ingest")
@@ -50,16 +50,16 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option("--page-timeout", type=float, default=180.0, show_default=True, help="Seconds per page of OCR.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.pass_obj
-def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
+def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
                received: date | None, jobs: int | None, ocr_mode: str, dpi: int, lang: str,
                page_timeout: float, as_json: bool) -> None:
     """Ingest scans: folders, zips, PDF, TIFF, JPEG, PNG."""
     if unit and unit_from_folder:
         raise click.UsageError("use either --unit or --unit-from-folder, not both")
-    settings = OcrSettings(lang=lang, timeout=page_timeout,
-                           tesseract_cmd=os.environ.get("MINHCHUNG_TESSERACT", "tesseract"))
     opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
-                         jobs=jobs or max(1, os.cpu_count() or 1), ocr=ocr_mode, dpi=dpi, settings=settings)
+                         jobs=jobs or cfg.jobs, ocr=ocr_mode, dpi=dpi,
+                         settings=cfg.ocr_settings(lang=lang, timeout=page_timeout))
+    home = cfg.home
     home.create()
     db = connect(home.catalog)
     progress = BatchProgress(quiet=as_json)
@@ -85,7 +85,7 @@ def ingest_cmd(home: Home, paths: tuple[Path, ...], unit: str | None, unit_from_
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
+@pass_home
 def status(home: Home, as_json: bool) -> None:
     """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
     db = open_catalog(home)
@@ -117,7 +117,7 @@ def status(home: Home, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
 @click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a searchable PDF per document into this folder.")
-@click.pass_obj
+@pass_home
 def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
     """Export documents (DESIGN.md §3) and, with --pdf, searchable PDFs."""
     db = open_catalog(home)
@@ -129,7 +129,7 @@ def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> N
         if output:
             out.close()
     if pdf_dir:
-        from pipelines.export_pdf import export_searchable
+        from pipelines.services.export import export_searchable
 
         written = export_searchable(home, db, pdf_dir)
         click.echo(f"{len(written)} searchable PDFs written to {pdf_dir}", err=True)

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from ingest.searchable import PageText, searchable_pdf
-from pipelines.home import Home
-from pipelines.report import first_source
+from pipelines.catalog.home import Home
+from pipelines.catalog.read import first_source
 
 
 def _safe_name(text: str) -> str:

@@ -16,7 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipelines.catalog import Tx, now
+from pipelines.catalog.db import Tx, now
 
 ROLES = ("clerk", "inspector", "reviewer", "admin")
 ROLE_VI = {"clerk": "Văn thư", "inspector": "Thanh tra viên", "reviewer": "Người rà soát", "admin": "Quản trị"}

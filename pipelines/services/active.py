@@ -1,7 +1,7 @@
 """The index set (and so the assessment period) this catalog classifies with, and the plan its gap reports
 follow: each remembered in the catalog's meta table once named.
 
-Kept apart from :mod:`pipelines.classifying` so that the search index, the reports and the web app can ask
+Kept apart from :mod:`pipelines.services.classify` so that the search index, the reports and the web app can ask
 for the period without importing the classification stage (which itself writes the search index).
 """
 
@@ -13,9 +13,9 @@ from datetime import date
 from typing import TypeVar
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines.catalog import Tx
-from pipelines.plan import Plan, load_plan
-from pipelines.units import load_units
+from pipelines.assessment.plan import Plan, load_plan
+from pipelines.assessment.units import load_units
+from pipelines.catalog.db import Tx
 
 DEFAULT_INDEX_SET = "paca-2024"
 DEFAULT_PLAN = "daklak-2024"

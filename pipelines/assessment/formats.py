@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from importlib import resources
 
-from pipelines.gaps import STATUS_VI, STATUSES, GapReport, group_of, rows
+from pipelines.assessment.gaps import STATUS_VI, STATUSES, GapReport, group_of, rows
 
 COLOURS = {"present": "2E7D32", "weak": "F9A825", "out_of_period": "6A1B9A", "late": "E65100",
            "missing": "C62828"}
@@ -141,7 +141,7 @@ def matrix(report: GapReport) -> dict:
 def to_html(report: GapReport) -> str:
     from jinja2 import Environment, select_autoescape
 
-    template = resources.files("pipelines") / "templates" / "gaps.html"
+    template = resources.files("pipelines.assessment") / "templates" / "gaps.html"
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     return env.from_string(template.read_text(encoding="utf-8")).render(
         report=report, statuses=STATUSES, status_vi=STATUS_VI, colours=COLOURS, letters=LETTERS,

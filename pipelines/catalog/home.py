@@ -13,11 +13,7 @@ from typing import BinaryIO
 @dataclass(frozen=True)
 class Home:
     root: Path
-
-    @classmethod
-    def resolve(cls, given: str | Path | None) -> Home:
-        root = Path(given or os.environ.get("MINHCHUNG_HOME") or "minhchung-data")
-        return cls(root.resolve())
+    shared_cache: Path | None = None  # ``MINHCHUNG_OCR_CACHE`` (read by :mod:`pipelines.services.config`)
 
     @property
     def catalog(self) -> Path:
@@ -29,9 +25,8 @@ class Home:
 
     @property
     def ocr_cache(self) -> Path:
-        """``MINHCHUNG_OCR_CACHE`` may point several homes (test runs, benchmarks) at one shared cache."""
-        shared = os.environ.get("MINHCHUNG_OCR_CACHE")
-        return Path(shared).resolve() if shared else self.root / "cache" / "ocr"
+        """A shared cache may serve several homes (test runs, benchmarks); else the home's own."""
+        return self.shared_cache or self.root / "cache" / "ocr"
 
     def blob_path(self, sha256: str) -> Path:
         return self.blobs / sha256[:2] / sha256[2:]
