@@ -21,6 +21,7 @@ from classify.indexset import load_index_set
 from pipelines.assessment import formats as gap_reports
 from pipelines.assessment import gaps
 from pipelines.assessment.plan import Duty, Unit, load_plan, requirements_for
+from pipelines.catalog.records import DocumentRecord
 
 KINDS = ("SO",) * 5 + ("HUYEN",) * 4 + ("CA", "VKS", "TA", "THADS", "MTTQ")
 TYPES = ("KH", "BC", "QĐ", "CV", "CT", "TB", "HD")
@@ -55,7 +56,7 @@ def synthetic(units: int, docs: int, seed: int) -> tuple:
             "source_pages": [1, 3], "source": f"inbox/{unit.name}/{n}.pdf", "symbol": f"{n}/KH-X", "subject": "thử",
             "corrected": [],
         })
-    return plan, index_set, records
+    return plan, index_set, [DocumentRecord.from_export(r) for r in records]
 
 
 def main() -> None:

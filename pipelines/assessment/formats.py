@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
@@ -146,3 +148,26 @@ def to_html(report: GapReport) -> str:
     return env.from_string(template.read_text(encoding="utf-8")).render(
         report=report, statuses=STATUSES, status_vi=STATUS_VI, colours=COLOURS, letters=LETTERS,
         generated=datetime.now(), summary=summary(report), **matrix(report))
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format of the gap report: its media type and renderer (text formats return str)."""
+
+    name: str
+    media_type: str
+    render: Callable[[GapReport], str | bytes]
+
+    @property
+    def binary(self) -> bool:
+        return not self.media_type.startswith(("text/", "application/json"))
+
+
+# The one registry of report file formats: the CLI's --format choices and the web API's ?format= both read it.
+# Adding a format is one renderer above plus one entry here.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+    Format("csv", "text/csv; charset=utf-8", to_csv),
+    Format("html", "text/html; charset=utf-8", to_html),
+    Format("json", "application/json", to_json),
+)}

@@ -17,11 +17,13 @@ also attach a document to a requirement by hand (correction ``requirement:<id>``
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from classify.indexset import IndexSet
 from pipelines.assessment.plan import Plan, Requirement, Unit, requirements_for
+from pipelines.catalog.records import DocumentRecord
 
 STATUSES = ("present", "weak", "out_of_period", "late", "missing")
 STATUS_VI = {"present": "Đủ", "weak": "Cần xem lại", "out_of_period": "Ngoài thời kỳ", "late": "Nộp muộn",
@@ -33,7 +35,7 @@ GOOD_OCR = 70.0
 
 @dataclass(frozen=True)
 class DocInfo:
-    """What the engine needs of a document (built from the export record, corrections applied)."""
+    """What the engine needs of a document (derived from its DocumentRecord, corrections applied)."""
 
     id: str
     unit: str | None
@@ -50,17 +52,15 @@ class DocInfo:
     attached: frozenset[str] = frozenset()  # requirement ids a reviewer attached it to
 
     @classmethod
-    def from_record(cls, r: dict) -> DocInfo:
-        conf = [p["confidence"] for p in r.get("pages") or [] if p.get("method") == "ocr" and p.get("confidence")]
-        attached = {m["field"].split(":", 1)[1] for m in r.get("corrected") or []
-                    if m["field"].startswith("requirement:") and m["value"]}
+    def from_record(cls, r: DocumentRecord) -> DocInfo:
+        conf = [p.confidence for p in r.pages if p.method == "ocr" and p.confidence]
         return cls(
-            id=r["id"], unit=r.get("unit"), received=_date(r.get("received")), doc_type=r.get("doc_type"),
-            type_confidence=r.get("doc_type_confidence") or 0.0, issued=_date(r.get("issued")),
-            indicators={t["id"]: t["score"] for t in r.get("indicators") or []},
+            id=r.id, unit=r.unit, received=_date(r.received), doc_type=r.doc_type,
+            type_confidence=r.doc_type_confidence or 0.0, issued=_date(r.issued),
+            indicators={t["id"]: t["score"] for t in r.indicators or ()},
             ocr_confidence=round(sum(conf) / len(conf), 1) if conf else None,
-            pages=len(r.get("pages") or []) or (r["source_pages"][1] - r["source_pages"][0] + 1),
-            source=r.get("source"), symbol=r.get("symbol"), subject=r.get("subject"), attached=frozenset(attached))
+            pages=len(r.pages) or (r.source_pages[1] - r.source_pages[0] + 1),
+            source=r.source, symbol=r.symbol, subject=r.subject, attached=r.attached)
 
 
 @dataclass(frozen=True)
@@ -169,13 +169,13 @@ def cell(req: Requirement, docs: list[DocInfo], plan: Plan) -> Cell:
     return Cell(req, best, f"{head}: " + "; ".join(e.reason for e in same), tuple(evidence))
 
 
-def build(plan: Plan, index_set: IndexSet, records: list[dict]) -> GapReport:
-    """The whole report from export records (``report.documents``), for the plan's units (a clerk's imported
-    list arrives as ``plan.with_units``)."""
+def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord]) -> GapReport:
+    """The whole report from the catalog's document records (corrections applied), for the plan's units (a
+    clerk's imported list arrives as ``plan.with_units``)."""
     by_unit: dict[str, list[DocInfo]] = defaultdict(list)
     unknown: dict[str, int] = defaultdict(int)
     for r in records:
-        if r.get("status") != "done":
+        if r.status != "done":
             continue
         doc = DocInfo.from_record(r)
         unit = plan.unit_for(doc.unit)

@@ -15,22 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.text import fold
 from pipelines.assessment.plan import UNIT_KINDS, PlanError, Unit, clean, unit_clashes
-from pipelines.catalog.db import Tx
+from pipelines.catalog import units as stored_units
 
 _COLUMNS = ("name", "kind", "aliases")
 _ALIAS_SEPARATOR = ";"
-_TABLE = """CREATE TABLE IF NOT EXISTS plan_units (
-    plan_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
-    PRIMARY KEY (plan_id, name))"""
-
-
 def read_units_csv(path: str | Path, kinds: Iterable[str] = UNIT_KINDS) -> list[Unit]:
     """Read and validate the clerk's unit list (missing name, unknown kind, names or aliases used twice)."""
     path, known = Path(path), tuple(kinds)
@@ -96,17 +90,9 @@ def save_units(db: sqlite3.Connection, units: Iterable[Unit], plan_id: str) -> N
     problems = [reason for _, reason in unit_clashes(units)]
     if problems:
         raise PlanError([f"<units>: {reason}" for reason in problems])
-    with Tx(db):
-        db.execute(_TABLE)
-        db.execute("DELETE FROM plan_units WHERE plan_id=?", (plan_id,))
-        db.executemany("INSERT INTO plan_units (plan_id, name, kind, aliases) VALUES (?, ?, ?, ?)",
-                       [(plan_id, u.name, u.kind, json.dumps(list(u.aliases), ensure_ascii=False)) for u in units])
+    stored_units.replace_units(db, plan_id, [(u.name, u.kind, tuple(u.aliases)) for u in units])
 
 
 def load_units(db: sqlite3.Connection, plan_id: str) -> list[Unit] | None:
-    """The unit list saved for the plan, in the order saved; None if there is none (the table is not created)."""
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='plan_units'").fetchone() is None:
-        return None
-    rows = db.execute("SELECT name, kind, aliases FROM plan_units WHERE plan_id=? ORDER BY rowid",
-                      (plan_id,)).fetchall()
-    return [Unit(r[0], r[1], tuple(json.loads(r[2]))) for r in rows] or None
+    """The unit list saved for the plan, in the order saved; None if there is none."""
+    return [Unit(name, kind, aliases) for name, kind, aliases in stored_units.units_of(db, plan_id)] or None

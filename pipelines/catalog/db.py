@@ -1,4 +1,4 @@
-"""The SQLite catalog (WAL): files, their sources, pages, documents, corrections, audit; quarantine is a status.
+"""The SQLite catalog (WAL): the connection, its migrations and one explicit transaction helper.
 
 Only the main process writes; workers return results. Every page result is committed on its own, so a
 killed batch loses at most the pages in flight.
@@ -11,87 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 2
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    sha256 TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    page_count INTEGER,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'quarantined', 'archive')),
-    error TEXT,
-    dpi INTEGER,
-    ocr_mode TEXT,
-    added TEXT NOT NULL,
-    finished TEXT
-);
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY,
-    location TEXT NOT NULL,
-    source TEXT NOT NULL,
-    sha256 TEXT REFERENCES files(sha256) DEFERRABLE INITIALLY DEFERRED,
-    unit TEXT,
-    received TEXT,
-    size INTEGER,
-    mtime TEXT,
-    error TEXT,
-    duplicate_of INTEGER REFERENCES sources(id),
-    added TEXT NOT NULL,
-    UNIQUE (location, sha256)
-);
-CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
-CREATE INDEX IF NOT EXISTS sources_location ON sources(location);
-CREATE TABLE IF NOT EXISTS pages (
-    sha256 TEXT NOT NULL REFERENCES files(sha256),
-    n INTEGER NOT NULL,
-    method TEXT NOT NULL CHECK (method IN ('text', 'ocr', 'none')),
-    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
-    confidence REAL,
-    text TEXT,
-    words TEXT,
-    width INTEGER,
-    height INTEGER,
-    matrix TEXT,
-    steps TEXT,
-    error TEXT,
-    cached INTEGER,
-    seconds REAL,
-    PRIMARY KEY (sha256, n)
-);
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL REFERENCES files(sha256),
-    first_page INTEGER NOT NULL,
-    last_page INTEGER NOT NULL,
-    facts TEXT
-);
-CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
--- A reviewer's correction of one field of one document (the latest wins); kept apart from the facts so
--- that classifying again never overwrites it. Document ids are "<sha256[:16]>-<first page>", stable.
-CREATE TABLE IF NOT EXISTS corrections (
-    doc_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    who TEXT NOT NULL,
-    at TEXT NOT NULL,
-    note TEXT,
-    PRIMARY KEY (doc_id, field)
-);
--- Every change a person made, never updated or deleted.
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    before TEXT,
-    after TEXT,
-    note TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_doc ON audit(doc_id);
-"""
+from pipelines.catalog.migrations import migrate
 
 
 def now() -> str:
@@ -99,21 +19,14 @@ def now() -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the catalog and bring it to the latest version (:mod:`.migrations`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
-    db.executescript(SCHEMA)
-    row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-    if row is None:
-        db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-    elif int(row["value"]) > SCHEMA_VERSION:
-        raise RuntimeError(f"{path} was written by a newer minhchung (schema {row['value']})")
-    elif int(row["value"]) < SCHEMA_VERSION:
-        # v1 → v2: new tables only (created above); v1 documents have no facts and are classified again.
-        db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+    migrate(db, path)
     return db
 
 

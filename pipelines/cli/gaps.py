@@ -17,13 +17,14 @@ from classify.indexset import IndexSetError, load_index_set
 from classify.yamlfile import DataFileError
 from pipelines.assessment import formats as gap_reports
 from pipelines.assessment import gaps
+from pipelines.assessment.formats import FORMATS
 from pipelines.assessment.plan import Plan, PlanError, load_plan, requirements_for
 from pipelines.assessment.units import read_units_csv, save_units, write_units_csv
-from pipelines.catalog import read as report
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import open_catalog, pass_home
 from pipelines.services.active import active_plan
+from pipelines.services.gaps import build_report, render
 
 STYLE = {"present": "green", "weak": "yellow", "out_of_period": "magenta", "late": "dark_orange", "missing": "red"}
 
@@ -36,15 +37,9 @@ def cli_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
         raise click.UsageError(str(exc)) from exc
 
 
-def build_report(db: sqlite3.Connection, plan: Plan) -> gaps.GapReport:
-    index_set = load_index_set(plan.index_set)
-    records = list(report.documents(db, (plan.period_from, plan.period_to), texts=False))
-    return gaps.build(plan, index_set, records)
-
-
 @click.command("gaps")
 @click.option("--plan", "plan_ref", help="Plan id (e.g. daklak-2024) or YAML file; remembered in the catalog.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "html", "json"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File (default stdout; required for xlsx).")
@@ -58,16 +53,16 @@ def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, un
     if fmt == "table":
         _print_table(result, unit)
         return
-    if fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
-        output.write_bytes(gap_reports.to_xlsx(result))
+    if FORMATS[fmt].binary and output is None:
+        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
+    body = render(result, fmt)
+    if isinstance(body, bytes):
+        assert output is not None
+        output.write_bytes(body)
+    elif output:
+        output.write_text(body, encoding="utf-8")
     else:
-        text = {"csv": gap_reports.to_csv, "html": gap_reports.to_html, "json": gap_reports.to_json}[fmt](result)
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+        sys.stdout.write(body)
     if output:
         click.echo(f"{fmt} gap report for {len(result.units)} units written to {output}", err=True)
 

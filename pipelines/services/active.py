@@ -15,6 +15,7 @@ from typing import TypeVar
 from classify.indexset import IndexSet, load_index_set
 from pipelines.assessment.plan import Plan, load_plan
 from pipelines.assessment.units import load_units
+from pipelines.catalog import settings
 from pipelines.catalog.db import Tx
 
 DEFAULT_INDEX_SET = "paca-2024"
@@ -28,10 +29,9 @@ def _remembered(db: sqlite3.Connection, key: str, ref: str | None, default: str,
     if ref:
         value = load(ref)
         with Tx(db):
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, ref))
+            settings.put(db, key, ref)
         return value
-    row = db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-    return load(row["value"] if row else default)
+    return load(settings.get(db, key) or default)
 
 
 def active_index_set(db: sqlite3.Connection, ref: str | None = None) -> IndexSet:

@@ -16,13 +16,10 @@ from classify.facts import document_facts
 from classify.indexset import IndexSet
 from classify.indicators import Tagger, in_period
 from classify.segment import segment
-from pipelines.catalog.db import Tx, dumps
+from pipelines.catalog import documents
+from pipelines.catalog.db import Tx
 from pipelines.services.active import active_index_set
 from pipelines.services.search import index_file
-
-
-def doc_id(sha256: str, first_page: int) -> str:
-    return f"{sha256[:16]}-{first_page}"
 
 
 @dataclass
@@ -39,33 +36,27 @@ class Classifier:
 
 def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -> int:
     """(Re)make the documents of one done file; returns how many."""
-    rows = db.execute("SELECT n, text FROM pages WHERE sha256=? ORDER BY n", (sha256,)).fetchall()
-    texts = [r["text"] or "" for r in rows]
-    segments = segment(texts)
-    records = []
-    for seg in segments:
+    texts = documents.page_texts(db, sha256)
+    made = []
+    for seg in segment(texts):
         facts = document_facts(texts[seg.first_page - 1:seg.last_page], seg.first_page, seg.attachments,
                                classifier.tagger)
         facts["segment_why"] = seg.why
         issued = facts["issued"]
         facts["in_period"] = in_period(date.fromisoformat(issued), classifier.index_set) if issued else None
         facts["index_set"] = classifier.index_set.id
-        records.append((doc_id(sha256, seg.first_page), sha256, seg.first_page, seg.last_page, dumps(facts)))
+        made.append((seg.first_page, seg.last_page, facts))
     with Tx(db):
-        db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
-        db.executemany("INSERT INTO documents (id, sha256, first_page, last_page, facts) VALUES (?, ?, ?, ?, ?)",
-                       records)
-        index_file(db, sha256)  # the search index changes in the same transaction as the documents
-    return len(records)
+        documents.replace_documents(db, sha256, made)
+        index_file(db, sha256)  # the search index (and the outbox) change in the same transaction
+    return len(made)
 
 
 def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
                      index_set_ref: str | None = None) -> tuple[list[str], int]:
     """Classify done files without classified documents (or every done file); returns (their sha256s,
     documents made)."""
-    where = "" if everything else (" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256=f.sha256 "
-                                   "AND d.facts IS NOT NULL)")
-    shas = [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where} ORDER BY added")]
+    shas = documents.files_to_classify(db, everything)
     if not shas:
         return [], 0
     if classifier is None:

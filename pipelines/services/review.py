@@ -10,15 +10,19 @@ value before and after, and the note.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from classify.doctype import TYPES
-from pipelines.catalog.db import Tx, dumps, now
-
-FIELDS = ("doc_type", "issued", "number", "symbol", "issuer", "signer", "subject", "unit")
+from classify.indexset import load_index_set
+from pipelines.assessment.plan import Plan, requirements_for
+from pipelines.catalog import documents
+from pipelines.catalog.db import Tx, now
+from pipelines.catalog.records import CORRECTABLE as FIELDS
+from pipelines.services.active import active_index_set, active_plan
+from pipelines.services.config import Config
+from pipelines.services.search import drain_outbox, index_document
 
 
 class CorrectionError(ValueError):
@@ -58,33 +62,28 @@ def validate(change: Change, indicator_ids: set[str], requirement_ids: set[str] 
 
 
 def correct(db: sqlite3.Connection, doc: str, changes: list[Change], who: str, note: str | None) -> list[dict]:
-    """Store the changes (one transaction) and append them to the audit log; returns the audit entries."""
-    if not db.execute("SELECT 1 FROM documents WHERE id=?", (doc,)).fetchone():
+    """Store the changes (one transaction, with the search index and the outbox row) and append them to the
+    audit log; returns the audit entries."""
+    if not documents.exists(db, doc):
         raise CorrectionError(f"no document {doc!r} (see the ids in 'minhchung export')")
     entries = []
     at = now()
     with Tx(db):
         for change in changes:
             before = current_value(db, doc, change.field)
-            db.execute("INSERT OR REPLACE INTO corrections (doc_id, field, value, who, at, note) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (doc, change.field, dumps(change.value), who, at, note))
-            db.execute("INSERT INTO audit (at, who, doc_id, field, before, after, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (at, who, doc, change.field, dumps(before), dumps(change.value), note))
+            documents.write_correction(db, doc, change.field, change.value, before, who, at, note)
             entries.append({"at": at, "who": who, "doc_id": doc, "field": change.field, "before": before,
                             "after": change.value, "note": note})
-        from pipelines.services.search import index_document  # (searching reads corrections)
-
         index_document(db, doc)
     return entries
 
 
 def current_value(db: sqlite3.Connection, doc: str, field: str) -> object:
     """What export shows now for this field (a correction if any, else the classifier's value)."""
-    row = db.execute("SELECT value FROM corrections WHERE doc_id=? AND field=?", (doc, field)).fetchone()
-    if row:
-        return json.loads(row["value"])
-    facts_row = db.execute("SELECT facts FROM documents WHERE id=?", (doc,)).fetchone()
-    facts = json.loads(facts_row["facts"]) if facts_row and facts_row["facts"] else {}
+    corrected, value = documents.correction_value(db, doc, field)
+    if corrected:
+        return value
+    facts = documents.stored_facts(db, doc)
     if field.startswith("indicator:"):
         return any(t["id"] == field.split(":", 1)[1] for t in facts.get("indicators") or [])
     if field.startswith("requirement:"):
@@ -92,44 +91,41 @@ def current_value(db: sqlite3.Connection, doc: str, field: str) -> object:
     return facts.get(field)
 
 
-def corrections_of(db: sqlite3.Connection, doc: str) -> list[sqlite3.Row]:
-    return db.execute("SELECT * FROM corrections WHERE doc_id=? ORDER BY field", (doc,)).fetchall()
+def requirement_ids(plan: Plan) -> dict[str, str]:
+    """Every requirement id of the plan (over all its units) → its name."""
+    index_set = load_index_set(plan.index_set)
+    out: dict[str, str] = {}
+    for unit in plan.units:
+        for req in requirements_for(plan, unit, index_set):
+            out.setdefault(req.id, req.name)
+    return out
 
 
-def apply(record: dict, rows: list[sqlite3.Row], period: tuple[date, date] | None) -> dict:
-    """The export record with corrections applied; ``corrected`` lists the corrected fields with who/when."""
-    if not rows:
-        record["corrected"] = []
-        return record
-    marks = []
-    indicators = list(record.get("indicators") or [])
-    for row in rows:
-        value = json.loads(row["value"])
-        field = row["field"]
-        if field.startswith("indicator:"):
-            ind = field.split(":", 1)[1]
-            indicators = [t for t in indicators if t["id"] != ind]
-            if value:
-                indicators.insert(0, {"id": ind, "score": 1.0, "why": [f"người rà soát {row['who']} thêm"],
-                                      "corrected": True})
-        elif field.startswith("requirement:"):
-            pass  # listed in ``corrected`` only; the gap engine reads it from there
-        else:
-            record[field] = value
-            if field == "doc_type":
-                record["doc_type_name"] = TYPES.get(value)
-                record["doc_type_confidence"] = 1.0
-                record["doc_type_why"] = [f"người rà soát {row['who']} sửa"]
-            if field == "issued" and period:
-                record["in_period"] = period[0] <= date.fromisoformat(value) <= period[1]
-        marks.append({"field": field, "value": value, "who": row["who"], "at": row["at"], "note": row["note"]})
-    record["indicators"] = indicators
-    record["corrected"] = marks
-    return record
+@dataclass(frozen=True)
+class Reviewed:
+    entries: list[dict]  # the audit entries written
+    warnings: list[str]  # e.g. Elasticsearch not reachable (the change waits in the outbox)
+
+
+def review(db: sqlite3.Connection, config: Config, doc: str, changes: list[Change], who: str,
+           note: str | None = None, *, only_changed: bool = False) -> Reviewed:
+    """The review use case of both front ends: validate the changes against the active index set and plan,
+    store them with the audit log and the index (one transaction), then feed external indexes.
+
+    ``only_changed`` drops values equal to the current ones (a form sends every field back). Raises
+    :class:`CorrectionError` (nothing to change, unknown document, field, type, indicator or requirement)
+    and, when a requirement is named and the plan cannot be read, the plan's ``DataFileError``."""
+    if only_changed:
+        changes = [c for c in changes if current_value(db, doc, c.field) != c.value]
+    if not changes:
+        raise CorrectionError("nothing to correct")
+    indicator_ids = {ind.id for ind in active_index_set(db).indicators()}
+    needs_plan = any(c.field.startswith("requirement:") for c in changes)
+    req_ids = set(requirement_ids(active_plan(db))) if needs_plan else None
+    checked = [validate(c, indicator_ids, req_ids) for c in changes]
+    entries = correct(db, doc, checked, who, (note or "").strip() or None)
+    return Reviewed(entries, drain_outbox(db, config.es_url))
 
 
 def audit_log(db: sqlite3.Connection, doc: str | None = None) -> list[dict]:
-    rows = db.execute("SELECT * FROM audit" + (" WHERE doc_id=?" if doc else "") + " ORDER BY id",
-                      (doc,) if doc else ()).fetchall()
-    return [{**dict(r), "before": json.loads(r["before"]) if r["before"] else None,
-             "after": json.loads(r["after"]) if r["after"] else None} for r in rows]
+    return documents.audit_log(db, doc)

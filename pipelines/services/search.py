@@ -2,42 +2,48 @@
 
 The sqlite index lives in the catalog database and is written in the same transaction as the documents it
 describes (classification, corrections), so the two never drift apart. Each indexed page carries its
-document's facts with reviewers' corrections applied. Elasticsearch, when configured, is fed after the
-catalog commits (``reindex --backend elasticsearch`` rebuilds it from the catalog at any time).
+document's facts with reviewers' corrections applied (:func:`page_records`, derived from the typed
+:class:`~pipelines.catalog.records.DocumentRecord`). Every such change is also written to the catalog's
+outbox in that transaction; :func:`drain_outbox` feeds Elasticsearch from it after commit, when configured
+(``reindex --backend elasticsearch`` rebuilds it from the catalog at any time).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
 
-from pipelines.catalog import read as report
+from pipelines.catalog import documents, outbox
+from pipelines.catalog.db import Tx
+from pipelines.catalog.records import DocumentRecord
 from pipelines.services.active import active_period
-from search.backends import Backend, backend_name, open_backend
+from search.backends import Backend, open_backend
 from search.backends.sqlite import ColumnsCache, SqliteBackend, tune_connection
 from search.model import PageRecord, SearchRequest, SearchResult
 
+# The DocumentRecord fields copied onto every indexed page (tests/unit/test_record_contract.py checks that
+# each exists on the record and that every PageRecord field is filled from the record or its page).
+PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject")
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+
+def pages_of(record: DocumentRecord) -> Iterator[PageRecord]:
+    """A document's pages as search records (page numbers inside the document, 1-based)."""
+    if record.status != "done":
+        return
+    first = record.source_pages[0]
+    facts = {name: getattr(record, name) for name in PAGE_FIELDS}
+    for page in record.pages:
+        yield PageRecord(doc_id=record.id, sha256=record.sha256, page=page.n - first + 1, text=page.text or "",
+                         issued=record.issued_date, indicators=tuple(t["id"] for t in record.indicators or ()),
+                         method=page.method if page.method in ("text", "ocr") else None,
+                         confidence=page.confidence, **facts)
 
 
 def page_records(db: sqlite3.Connection, sha256: str | None = None, doc_id: str | None = None
                  ) -> Iterator[PageRecord]:
-    """Every page of the done documents (of one file, of one document, or all): the export records
-    (:func:`pipelines.catalog.read.documents`, corrections applied) cut into pages."""
-    for r in report.documents(db, active_period(db), texts=True, sha256=sha256, doc_id=doc_id):
-        if r["status"] != "done":
-            continue
-        first = r["source_pages"][0]
-        for page in r["pages"]:
-            yield PageRecord(
-                doc_id=r["id"], sha256=r["sha256"], page=page["n"] - first + 1, text=page["text"] or "",
-                unit=r["unit"], doc_type=r["doc_type"], symbol=r["symbol"], issued=_date(r["issued"]),
-                in_period=r["in_period"], indicators=tuple(t["id"] for t in r["indicators"] or []),
-                method=page["method"] if page["method"] in ("text", "ocr") else None,
-                confidence=page["confidence"], source=r["source"], subject=r["subject"])
+    """Every page of the done documents (of one file, of one document, or all), corrections applied."""
+    for record in documents.records(db, active_period(db), texts=True, sha256=sha256, doc=doc_id):
+        yield from pages_of(record)
 
 
 def catalog_index(db: sqlite3.Connection, cache: ColumnsCache | None = None) -> Backend:
@@ -57,19 +63,20 @@ def _replace(backend: Backend, db: sqlite3.Connection, *, sha256: str | None = N
 
 
 def index_file(db: sqlite3.Connection, sha256: str) -> int:
-    """Replace the file's pages in the catalog index; call inside the transaction that wrote its documents."""
+    """Replace the file's pages in the catalog index and queue the change for external indexes; call inside
+    the transaction that wrote its documents."""
+    outbox.add(db, "file", sha256)
     return _replace(catalog_index(db), db, sha256=sha256)
 
 
 def index_document(db: sqlite3.Connection, doc_id: str) -> int:
-    """Replace one document's pages (after a correction); call inside the correction's transaction."""
+    """Replace one document's pages (after a correction) and queue the change; call inside its transaction."""
+    outbox.add(db, "document", doc_id)
     return _replace(catalog_index(db), db, doc_id=doc_id)
 
 
 def ensure_index(db: sqlite3.Connection) -> int:
     """Rebuild the catalog index when its layout version changed (or it was never built); pages indexed."""
-    from pipelines.catalog.db import Tx
-
     backend = catalog_index(db)
     if not backend.needs_rebuild():
         return 0
@@ -78,32 +85,49 @@ def ensure_index(db: sqlite3.Connection) -> int:
 
 
 def reindex(db: sqlite3.Connection, name: str = "sqlite", url: str | None = None) -> int:
-    """Rebuild a backend's index from the catalog."""
-    from pipelines.catalog.db import Tx
-
+    """Rebuild a backend's index from the catalog (for Elasticsearch this also settles the outbox)."""
     if name == "sqlite":
         with Tx(db):
             return catalog_index(db).rebuild(page_records(db))
-    return open_backend(name, url=url).rebuild(page_records(db))
+    mark = db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+    count = open_backend(name, url=url).rebuild(page_records(db))
+    outbox.mark_applied(db, mark)  # rows written after ``mark`` are applied by the next drain
+    return count
 
 
-def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids: list[str] | None = None
-                  ) -> list[str]:
-    """Bring Elasticsearch up to date with these files / documents when ``MINHCHUNG_ELASTICSEARCH_URL`` is
-    set (after the catalog committed). Failures do not undo the catalog: they come back as warnings, and
-    ``minhchung reindex --backend elasticsearch`` repairs the index."""
-    if backend_name() != "elasticsearch" or not (shas or doc_ids):
+def drain_outbox(db: sqlite3.Connection, es_url: str | None, batch: int = 200,
+                 connect: Callable[[str], Backend] | None = None) -> list[str]:
+    """Apply the pending outbox rows to Elasticsearch (when ``es_url`` is set), in batches, after commit.
+
+    Each row re-indexes its whole file or document from the catalog, so applying a row twice is harmless.
+    On failure the error is recorded (``status`` shows it with the lag), the rows wait for the next drain,
+    and a warning comes back; the catalog is never undone. ``connect`` opens the backend (tests pass theirs).
+    """
+    if not es_url:
         return []
     try:
-        backend = open_backend("elasticsearch")  # its URL from the same variable
-        for sha in shas or []:
-            _replace(backend, db, sha256=sha)
-        for doc in doc_ids or []:
-            _replace(backend, db, doc_id=doc)
-    except Exception as exc:  # noqa: BLE001 - any client or network error: the catalog stays right
-        return [f"Elasticsearch not updated ({type(exc).__name__}: {exc}); run 'minhchung reindex --backend "
-                "elasticsearch' when it is reachable"]
+        backend = (connect or (lambda url: open_backend("elasticsearch", url=url)))(es_url)
+        while entries := outbox.pending(db, batch):
+            _apply(backend, db, entries)
+            outbox.mark_applied(db, entries[-1].seq)
+    except Exception as exc:  # noqa: BLE001 - any client or network error: the rows stay queued
+        message = f"{type(exc).__name__}: {exc}"
+        outbox.mark_failed(db, message)
+        return [f"Elasticsearch not updated yet ({message}); the change is queued and is applied by the next "
+                "command once the server is reachable (see 'minhchung status')"]
     return []
+
+
+def _apply(backend: Backend, db: sqlite3.Connection, entries: Iterable[outbox.Entry]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if (entry.kind, entry.key) in seen:
+            continue
+        seen.add((entry.kind, entry.key))
+        if entry.kind == "file":
+            _replace(backend, db, sha256=entry.key)
+        else:
+            _replace(backend, db, doc_id=entry.key)
 
 
 def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url: str | None = None,
@@ -113,3 +137,13 @@ def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url
         ensure_index(db)
         return catalog_index(db, cache).search(req)
     return open_backend(name, url=url).search(req)
+
+
+def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids: list[str] | None = None,
+                  es_url: str | None = None) -> list[str]:
+    """Kept for callers of the former best-effort sync: the changes are already in the outbox; drain it."""
+    import os
+
+    from search.backends import ES_URL_ENV
+
+    return drain_outbox(db, es_url or os.environ.get(ES_URL_ENV, "").strip() or None)

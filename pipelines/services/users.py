@@ -16,7 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipelines.catalog.db import Tx, now
+from pipelines.catalog import users
 
 ROLES = ("clerk", "inspector", "reviewer", "admin")
 ROLE_VI = {"clerk": "Văn thư", "inspector": "Thanh tra viên", "reviewer": "Người rà soát", "admin": "Quản trị"}
@@ -30,17 +30,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 NAME = re.compile(r"^[\w.@-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-)"""
-
 
 class UserError(ValueError):
     """A user cannot be created or changed; the message says why."""
@@ -72,7 +61,7 @@ def _dummy_hash() -> str:
 
 
 def ensure_table(db: sqlite3.Connection) -> None:
-    db.execute(SCHEMA)
+    """Kept for callers from before the migrations: the table is made by :mod:`pipelines.catalog.migrations`."""
 
 
 def _check(name: str, role: str | None, password: str | None) -> None:
@@ -89,31 +78,18 @@ def _row_user(row: sqlite3.Row | None) -> User | None:
 
 
 def get_user(db: sqlite3.Connection, name: str) -> User | None:
-    ensure_table(db)
-    return _row_user(db.execute("SELECT name, role, version FROM users WHERE name=?", (name,)).fetchone())
+    return _row_user(users.user_row(db, name))
 
 
 def list_users(db: sqlite3.Connection) -> list[User]:
-    ensure_table(db)
-    return [User(r["name"], r["role"], r["version"])
-            for r in db.execute("SELECT name, role, version FROM users ORDER BY name")]
+    return [User(r["name"], r["role"], r["version"]) for r in users.user_rows(db)]
 
 
 def add_user(db: sqlite3.Connection, name: str, role: str, password: str, *, update: bool = False) -> User:
     """Create a user; with ``update`` an existing one gets the new role and password instead of an error."""
     _check(name, role, password)
-    ensure_table(db)
-    digest = _hasher().hash(password)
-    with Tx(db):
-        exists = db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone()
-        if exists and not update:
-            raise UserError(f"user {name!r} already exists (use 'users passwd' to change the password)")
-        if exists:
-            db.execute("UPDATE users SET role=?, password=?, version=version+1, updated=? WHERE name=?",
-                       (role, digest, now(), name))
-        else:
-            db.execute("INSERT INTO users (name, role, password, created, updated) VALUES (?, ?, ?, ?, ?)",
-                       (name, role, digest, now(), now()))
+    if not users.upsert_user(db, name, role, _hasher().hash(password), update=update):
+        raise UserError(f"user {name!r} already exists (use 'users passwd' to change the password)")
     user = get_user(db, name)
     assert user is not None
     return user
@@ -121,32 +97,23 @@ def add_user(db: sqlite3.Connection, name: str, role: str, password: str, *, upd
 
 def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
     _check(name, None, password)
-    ensure_table(db)
-    with Tx(db):
-        cur = db.execute("UPDATE users SET password=?, version=version+1, updated=? WHERE name=?",
-                         (_hasher().hash(password), now(), name))
-        if cur.rowcount == 0:
-            raise UserError(f"no user {name!r}")
+    if not users.set_digest(db, name, _hasher().hash(password)):
+        raise UserError(f"no user {name!r}")
 
 
 def remove_user(db: sqlite3.Connection, name: str) -> None:
-    ensure_table(db)
-    with Tx(db):
-        if db.execute("DELETE FROM users WHERE name=?", (name,)).rowcount == 0:
-            raise UserError(f"no user {name!r}")
+    if not users.delete_user(db, name):
+        raise UserError(f"no user {name!r}")
 
 
 def end_sessions(db: sqlite3.Connection, name: str) -> None:
     """Invalidate every session of the user (logout)."""
-    ensure_table(db)
-    with Tx(db):
-        db.execute("UPDATE users SET version=version+1 WHERE name=?", (name,))
+    users.bump_version(db, name)
 
 
 def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
     """The user when the password matches, else None (same work whether or not the name exists)."""
-    ensure_table(db)
-    row = db.execute("SELECT name, role, version, password FROM users WHERE name=?", (name,)).fetchone()
+    row = users.user_row(db, name)
     digest = row["password"] if row else _dummy_hash()
     try:
         _hasher().verify(digest, password[:MAX_PASSWORD])
@@ -155,6 +122,5 @@ def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | Non
     if row is None:
         return None
     if _hasher().check_needs_rehash(digest):
-        with Tx(db):
-            db.execute("UPDATE users SET password=? WHERE name=?", (_hasher().hash(password), name))
+        users.set_digest(db, name, _hasher().hash(password), new_version=False)
     return _row_user(row)

@@ -1,0 +1,154 @@
+"""Documents, reviewers' corrections and the audit log: every SQL statement that reads or writes them.
+
+Document ids are ``<sha256[:16]>-<first page>``, stable across classifications. Corrections live in their
+own table (the latest per field wins), so classifying again never overwrites them; the audit log is only
+ever appended to.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from pipelines.catalog.db import dumps
+from pipelines.catalog.records import Correction, DocumentRecord, PageInfo, QuarantinedFile, loads
+
+
+def doc_id(sha256: str, first_page: int) -> str:
+    return f"{sha256[:16]}-{first_page}"
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """A document's place in its file (no facts)."""
+
+    id: str
+    sha256: str
+    first_page: int
+    last_page: int
+    kind: str
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+
+def files_to_classify(db: sqlite3.Connection, everything: bool = False) -> list[str]:
+    """Done files without classified documents (or every done file), in the order they were added."""
+    where = "" if everything else (" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256=f.sha256 "
+                                   "AND d.facts IS NOT NULL)")
+    return [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where} ORDER BY added")]
+
+
+def page_texts(db: sqlite3.Connection, sha256: str) -> list[str]:
+    return [r[0] or "" for r in db.execute("SELECT text FROM pages WHERE sha256=? ORDER BY n", (sha256,))]
+
+
+def replace_documents(db: sqlite3.Connection, sha256: str, docs: Iterable[tuple[int, int, dict]]) -> list[str]:
+    """Replace the file's documents by ``(first_page, last_page, facts)``; call inside a transaction."""
+    rows = [(doc_id(sha256, first), sha256, first, last, dumps(facts)) for first, last, facts in docs]
+    db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
+    db.executemany("INSERT INTO documents (id, sha256, first_page, last_page, facts) VALUES (?, ?, ?, ?, ?)", rows)
+    return [r[0] for r in rows]
+
+
+def write_correction(db: sqlite3.Connection, doc: str, field: str, value: object, before: object, who: str,
+                     at: str, note: str | None) -> None:
+    """Store one correction and its audit entry; call inside a transaction."""
+    db.execute("INSERT OR REPLACE INTO corrections (doc_id, field, value, who, at, note) VALUES (?, ?, ?, ?, ?, ?)",
+               (doc, field, dumps(value), who, at, note))
+    db.execute("INSERT INTO audit (at, who, doc_id, field, before, after, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (at, who, doc, field, dumps(before), dumps(value), note))
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+def exists(db: sqlite3.Connection, doc: str) -> bool:
+    return db.execute("SELECT 1 FROM documents WHERE id=?", (doc,)).fetchone() is not None
+
+
+def doc_row(db: sqlite3.Connection, doc: str) -> DocRow | None:
+    row = db.execute("SELECT d.id, d.sha256, d.first_page, d.last_page, f.kind FROM documents d "
+                     "JOIN files f USING (sha256) WHERE d.id=?", (doc,)).fetchone()
+    return DocRow(*row) if row else None
+
+
+def stored_facts(db: sqlite3.Connection, doc: str) -> dict:
+    row = db.execute("SELECT facts FROM documents WHERE id=?", (doc,)).fetchone()
+    return loads(row["facts"], {}) if row else {}
+
+
+def corrections_of(db: sqlite3.Connection, doc: str) -> tuple[Correction, ...]:
+    rows = db.execute("SELECT field, value, who, at, note FROM corrections WHERE doc_id=? ORDER BY field", (doc,))
+    return tuple(Correction(r["field"], json.loads(r["value"]), r["who"], r["at"], r["note"]) for r in rows)
+
+
+def correction_value(db: sqlite3.Connection, doc: str, field: str) -> tuple[bool, object]:
+    """(True, value) when the field of the document was corrected, else (False, None)."""
+    row = db.execute("SELECT value FROM corrections WHERE doc_id=? AND field=?", (doc, field)).fetchone()
+    return (True, json.loads(row["value"])) if row else (False, None)
+
+
+def audit_log(db: sqlite3.Connection, doc: str | None = None) -> list[dict]:
+    rows = db.execute("SELECT * FROM audit" + (" WHERE doc_id=?" if doc else "") + " ORDER BY id",
+                      (doc,) if doc else ()).fetchall()
+    return [{**dict(r), "before": loads(r["before"]), "after": loads(r["after"])} for r in rows]
+
+
+def first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
+    """The first place this content was received from (its unit and received date count)."""
+    return db.execute("SELECT source, unit, received FROM sources WHERE sha256=? AND duplicate_of IS NULL "
+                      "ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+
+def records(db: sqlite3.Connection, period: tuple[date, date] | None = None, texts: bool = True,
+            sha256: str | None = None, doc: str | None = None) -> Iterator[DocumentRecord]:
+    """The documents of done files (of one file, or one document), corrections applied (``period`` decides
+    ``in_period`` of a corrected date). ``texts=False`` leaves the page texts out."""
+    where, args = "f.status='done'", []
+    if sha256:
+        where, args = where + " AND d.sha256=?", [sha256]
+    if doc:
+        where, args = where + " AND d.id=?", [*args, doc]
+    for row in db.execute(f"SELECT d.*, f.kind FROM documents d JOIN files f USING (sha256) WHERE {where} "
+                          "ORDER BY f.added, d.sha256, d.first_page", args).fetchall():
+        src = first_source(db, row["sha256"])
+        pages = db.execute(f"SELECT n, method, confidence{', text' if texts else ''} FROM pages "
+                           "WHERE sha256=? AND n BETWEEN ? AND ? ORDER BY n",
+                           (row["sha256"], row["first_page"], row["last_page"])).fetchall()
+        record = DocumentRecord.from_facts(
+            loads(row["facts"], {}), corrections_of(db, row["id"]),
+            id=row["id"], sha256=row["sha256"], source=src["source"] if src else None,
+            source_pages=(row["first_page"], row["last_page"]), unit=src["unit"] if src else None,
+            received=src["received"] if src else None, status="done", error=None,
+            pages=tuple(PageInfo(p["n"], p["method"], p["confidence"], p["text"] if texts else None, texts)
+                        for p in pages))
+        yield record.effective(period)
+
+
+def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[QuarantinedFile]:
+    """Quarantined files and refused zip entries with their reasons.
+
+    ``batch``: only sources in the ingest batch's TEMP table ``batch`` (every source given, also one whose
+    content was already known bad); otherwise each bad content once, under its first source.
+    """
+    rows = db.execute(f"""
+        SELECT s.source, s.sha256, s.unit, COALESCE(f.error, s.error) AS error FROM sources s
+        {"JOIN batch b ON b.location = s.location" if batch else ""}
+        LEFT JOIN files f ON f.sha256 = s.sha256
+        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL)
+           OR (f.status='quarantined' AND {"1" if batch else "s.duplicate_of IS NULL"})
+        ORDER BY s.source""").fetchall()
+    return [QuarantinedFile(r["source"], r["sha256"], r["unit"], r["error"]) for r in rows]
+
+
+def page_rows(db: sqlite3.Connection, doc: DocRow, page: int | None = None) -> list[sqlite3.Row]:
+    """The stored pages of a document (all, or its ``page``-th, 1-based), with words and cleaning matrix."""
+    if page is None:
+        return db.execute("SELECT * FROM pages WHERE sha256=? AND n BETWEEN ? AND ? ORDER BY n",
+                          (doc.sha256, doc.first_page, doc.last_page)).fetchall()
+    n = doc.first_page + page - 1
+    if not doc.first_page <= n <= doc.last_page:
+        return []
+    return db.execute("SELECT * FROM pages WHERE sha256=? AND n=?", (doc.sha256, n)).fetchall()
