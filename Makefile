@@ -58,10 +58,12 @@ demo: system venv
 
 test: system venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf demo-inbox demo-data demo-gaps.html demo-gaps.xlsx test-artifacts .pytest_cache

@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from classify.indexset import load_index_set
 from pipelines.assessment import formats as gap_reports
 from pipelines.assessment import gaps
-from pipelines.assessment.plan import Duty, Unit, load_plan, requirements_for
+from pipelines.assessment.plan import Duty, Unit, requirements_for
+from pipelines.assessment.plan_yaml import load_plan
 from pipelines.catalog.records import DocumentRecord
 
 KINDS = ("SO",) * 5 + ("HUYEN",) * 4 + ("CA", "VKS", "TA", "THADS", "MTTQ")

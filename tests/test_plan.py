@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines.assessment.plan import Plan, PlanError, Unit, bundled_plans, load_plan, requirements_for, unit_key
+from pipelines.assessment.plan import Plan, PlanError, Unit, requirements_for, unit_key
+from pipelines.assessment.plan_yaml import bundled_plans, load_plan
 from pipelines.assessment.units import load_units, read_units_csv, save_units, write_units_csv
+from pipelines.catalog import connect
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "domain" / "seed-plan-2024.txt"
@@ -353,11 +355,8 @@ def test_csv_errors_with_lines(tmp_path: Path) -> None:
 
 
 def test_save_and_load_units(plan: Plan, tmp_path: Path) -> None:
-    db = sqlite3.connect(tmp_path / "catalog.sqlite3", isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.row_factory = sqlite3.Row  # as the catalog's connections
+    db = connect(tmp_path / "catalog.sqlite3")  # the table is made by the catalog's migrations
     assert load_units(db, plan.id) is None
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name='plan_units'").fetchone()[0] == 0
     save_units(db, plan.units, plan.id)
     save_units(db, [Unit("Sở Y tế", "SO")], "other-2024")
     assert load_units(db, plan.id) == list(plan.units) and not db.in_transaction

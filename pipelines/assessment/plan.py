@@ -11,16 +11,13 @@ checks. Every validation problem is reported as ``file:line: reason``, all at on
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from importlib import resources
-from pathlib import Path
 
 from classify.indexset import IndexSet
-from classify.yamlfile import DataFileError, names_a_file
+from classify.yamlfile import DataFileError
 from ingest.text import fold, nfc
 
 # Kinds of unit of the bundled index sets (the loaded index set is the authority when a plan is validated; this is
@@ -37,7 +34,6 @@ REQUIREMENT_WINDOWS: dict[str, str] = {
 _FROM_INDEX_WINDOW = {"in_period": "in_period", "early_year": "in_period", "year_end": "period_report",
                       "periodic": "period_report"}
 
-_BUNDLE = "pipelines.assessment.plans"
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
@@ -167,47 +163,6 @@ def unit_clashes(units: Sequence[Unit]) -> list[tuple[int, str]]:
                 problems.append((i, f"{text!r} of unit {unit.name!r} is already a name or alias of unit "
                                     f"{units[owner].name!r}"))
     return problems
-
-
-def bundled_plans() -> list[str]:
-    """Ids of the plans shipped in pipelines/assessment/plans/."""
-    folder = resources.files(_BUNDLE)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
-def load_plan(ref: str | Path) -> Plan:
-    """Load a bundled plan by id ("daklak-2024") or any plan file by path, validated against its index set."""
-    if names_a_file(ref):
-        path = Path(ref)
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise PlanError([f"{path}: cannot read the plan: {exc.strerror or exc}"]) from exc
-        except UnicodeDecodeError as exc:
-            raise PlanError([f"{path}: not UTF-8 (byte {exc.start})"]) from exc
-        return parse_plan(text, str(path), base=path.parent)
-    return _bundled(ref)
-
-
-@functools.cache
-def _bundled(ref: str) -> Plan:
-    """A bundled plan, parsed once per process (package data; about 140 ms a parse, asked for per web
-    request). Plans are never changed in place (``with_units`` returns a copy), so callers can share it."""
-    resource = resources.files(_BUNDLE).joinpath(f"{ref}.yaml")
-    if not resource.is_file():
-        raise PlanError([f"unknown plan {ref!r}; bundled: {', '.join(bundled_plans()) or 'none'}"])
-    plan = parse_plan(resource.read_text(encoding="utf-8"), str(resource))
-    if plan.id != ref:
-        raise PlanError([f"{resource}:1: the file of bundled plan {ref!r} has id {plan.id!r}"])
-    return plan
-
-
-def parse_plan(text: str, where: str = "<string>", base: Path | None = None) -> Plan:
-    """Validate YAML text and build the :class:`Plan`; ``where`` names the file in errors, ``base`` is the folder
-    a relative ``index_set`` path is taken from."""
-    from pipelines.assessment.plan_yaml import read_plan  # the reader builds the classes of this module
-
-    return read_plan(text, where, base)
 
 
 def requirements_for(plan: Plan, unit: Unit, index_set: IndexSet) -> list[Requirement]:

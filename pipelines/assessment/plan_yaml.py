@@ -17,14 +17,16 @@ Dates are YYYY-MM-DD or DD/MM/YYYY; deadlines may not fall before the end of the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from classify import yamlfile as yf
 from classify.indexset import DOC_TYPE_CODES, IndexSet, IndexSetError, load_index_set
-from classify.yamlfile import Y
+from classify.yamlfile import Y, names_a_file
 from ingest.text import nfc
 from pipelines.assessment.plan import (
     REQUIREMENT_WINDOWS,
@@ -41,6 +43,8 @@ from pipelines.assessment.plan import (
     unit_key,
     unit_keys,
 )
+
+_BUNDLE = "pipelines.assessment.plans"
 
 
 def read_plan(text: str, where: str, base: Path | None = None) -> Plan:
@@ -246,3 +250,42 @@ def _duties(ctx: _Ctx, m: dict[str, Y], kinds: tuple[str, ...], ids: dict | None
             reject_late=yf.value(ctx, d, "reject_late", what, lambda v: isinstance(v, bool), "true or false", False),
         ))
     return duties
+
+
+def bundled_plans() -> list[str]:
+    """Ids of the plans shipped in pipelines/assessment/plans/."""
+    folder = resources.files(_BUNDLE)
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_plan(ref: str | Path) -> Plan:
+    """Load a bundled plan by id ("daklak-2024") or any plan file by path, validated against its index set."""
+    if names_a_file(ref):
+        path = Path(ref)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise PlanError([f"{path}: cannot read the plan: {exc.strerror or exc}"]) from exc
+        except UnicodeDecodeError as exc:
+            raise PlanError([f"{path}: not UTF-8 (byte {exc.start})"]) from exc
+        return parse_plan(text, str(path), base=path.parent)
+    return _bundled(ref)
+
+
+@functools.cache
+def _bundled(ref: str) -> Plan:
+    """A bundled plan, parsed once per process (package data; about 140 ms a parse, asked for per web
+    request). Plans are never changed in place (``with_units`` returns a copy), so callers can share it."""
+    resource = resources.files(_BUNDLE).joinpath(f"{ref}.yaml")
+    if not resource.is_file():
+        raise PlanError([f"unknown plan {ref!r}; bundled: {', '.join(bundled_plans()) or 'none'}"])
+    plan = parse_plan(resource.read_text(encoding="utf-8"), str(resource))
+    if plan.id != ref:
+        raise PlanError([f"{resource}:1: the file of bundled plan {ref!r} has id {plan.id!r}"])
+    return plan
+
+
+def parse_plan(text: str, where: str = "<string>", base: Path | None = None) -> Plan:
+    """Validate YAML text and build the :class:`Plan`; ``where`` names the file in errors, ``base`` is the folder
+    a relative ``index_set`` path is taken from."""
+    return read_plan(text, where, base)

@@ -30,6 +30,7 @@ class DocRow:
     first_page: int
     last_page: int
     kind: str
+    dpi: int
 
 
 # --- writing -----------------------------------------------------------------------------------------------
@@ -64,14 +65,22 @@ def write_correction(db: sqlite3.Connection, doc: str, field: str, value: object
 
 # --- reading -----------------------------------------------------------------------------------------------
 
+_DOC_ROWS = ("SELECT d.id, d.sha256, d.first_page, d.last_page, f.kind, COALESCE(f.dpi, 300) FROM documents d "
+             "JOIN files f USING (sha256)")
+
+
 def exists(db: sqlite3.Connection, doc: str) -> bool:
     return db.execute("SELECT 1 FROM documents WHERE id=?", (doc,)).fetchone() is not None
 
 
 def doc_row(db: sqlite3.Connection, doc: str) -> DocRow | None:
-    row = db.execute("SELECT d.id, d.sha256, d.first_page, d.last_page, f.kind FROM documents d "
-                     "JOIN files f USING (sha256) WHERE d.id=?", (doc,)).fetchone()
+    row = db.execute(f"{_DOC_ROWS} WHERE d.id=?", (doc,)).fetchone()
     return DocRow(*row) if row else None
+
+
+def doc_rows(db: sqlite3.Connection) -> list[DocRow]:
+    """Every document of a done file, by id."""
+    return [DocRow(*r) for r in db.execute(f"{_DOC_ROWS} WHERE f.status='done' ORDER BY d.id")]
 
 
 def stored_facts(db: sqlite3.Connection, doc: str) -> dict:

@@ -5,22 +5,22 @@ They are attached to the ``minhchung`` group in :mod:`pipelines.cli.main`.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from datetime import date
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.catalog import read as report
+from classify.yamlfile import DataFileError
+from pipelines.catalog import documents
 from pipelines.catalog.home import Home
 from pipelines.cli.common import date_option, open_catalog, pass_home
-from pipelines.services import review as corrections
+from pipelines.services import review
 from pipelines.services.active import active_index_set, active_period
 from pipelines.services.classify import Classifier, classify_pending
-from pipelines.services.search import sync_external
+from pipelines.services.config import Config
+from pipelines.services.search import drain_outbox
 
 
 @click.command("documents")
@@ -30,8 +30,8 @@ from pipelines.services.search import sync_external
 def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
     """Table of documents: type, symbol, date, issuer, indicators (corrected values marked *)."""
     db = open_catalog(home)
-    rows = [r for r in report.documents(db, active_period(db), texts=False) if r.get("status") == "done"
-            and (unit is None or r["unit"] == unit)]
+    rows = [r.to_export() for r in documents.records(db, active_period(db), texts=False)
+            if unit is None or r.unit == unit]
     if as_json:
         for r in rows:
             click.echo(json.dumps({k: v for k, v in r.items() if k != "pages"}, ensure_ascii=False))
@@ -57,14 +57,14 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
 @click.command("classify")
 @click.option("--all", "everything", is_flag=True, help="Classify every document again (corrections stay).")
 @click.option("--index-set", help="Index set id (e.g. paca-2024) or YAML file; remembered in the catalog.")
-@pass_home
-def classify_cmd(home: Home, everything: bool, index_set: str | None) -> None:
+@click.pass_obj
+def classify_cmd(cfg: Config, everything: bool, index_set: str | None) -> None:
     """Split files into documents and classify them (ingest does this for new files)."""
-    db = open_catalog(home)
+    db = open_catalog(cfg.home)
     classifier = Classifier.build(active_index_set(db, index_set))
     shas, docs = classify_pending(db, classifier, everything=everything)
     click.echo(f"{len(shas)} files classified into {docs} documents with index set {classifier.index_set.id}")
-    for warning in sync_external(db, shas=shas):
+    for warning in drain_outbox(db, cfg.es_url):
         click.echo(warning, err=True)
 
 
@@ -73,7 +73,7 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
     for v in values:
         if len(v) < 2 or v[0] not in "+-":
             raise click.BadParameter(f"{v!r}: write +ID to add or -ID to remove, e.g. +B.1.9")
-        changes.append(corrections.Change(f"indicator:{v[1:]}", v[0] == "+"))
+        changes.append(review.Change(f"indicator:{v[1:]}", v[0] == "+"))
     return changes
 
 
@@ -82,6 +82,10 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
 @click.option("--type", "doc_type", help="Type code, e.g. KH, QĐ, CV.")
 @click.option("--indicator", "indicators", multiple=True, callback=_indicator_change,
               help="+ID adds, -ID removes an indicator (repeatable).")
+@click.option("--attach", "attach", multiple=True, metavar="REQUIREMENT",
+              help="Count the document for this requirement of the plan (e.g. SNV.CT10; repeatable).")
+@click.option("--detach", "detach", multiple=True, metavar="REQUIREMENT",
+              help="Undo an --attach (repeatable).")
 @click.option("--issued", callback=date_option, help="Issue date YYYY-MM-DD.")
 @click.option("--number")
 @click.option("--symbol")
@@ -91,28 +95,27 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
 @click.option("--unit", help="The unit the document counts for.")
 @click.option("--note", help="Why (kept in the audit log).")
 @click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
-@pass_home
-def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, issued: date | None,
-                number: str | None, symbol: str | None, issuer: str | None, signer: str | None,
-                subject: str | None, unit: str | None, note: str | None, who: str | None) -> None:
+@click.pass_obj
+def correct_cmd(cfg: Config, doc: str, doc_type: str | None, indicators: list, attach: tuple[str, ...],
+                detach: tuple[str, ...], issued: date | None, number: str | None, symbol: str | None,
+                issuer: str | None, signer: str | None, subject: str | None, unit: str | None, note: str | None,
+                who: str | None) -> None:
     """Correct a document's facts; kept over any later classification and written to the audit log."""
-    db = open_catalog(home)
+    db = open_catalog(cfg.home)
     values = {"doc_type": doc_type, "issued": issued.isoformat() if issued else None, "number": number,
-              "symbol": symbol, "issuer": issuer,
-              "signer": signer, "subject": subject, "unit": unit}
-    changes = [corrections.Change(k, v) for k, v in values.items() if v is not None] + indicators
+              "symbol": symbol, "issuer": issuer, "signer": signer, "subject": subject, "unit": unit}
+    changes = [review.Change(k, v) for k, v in values.items() if v is not None] + indicators
+    changes += [review.Change(f"requirement:{r}", True) for r in attach]
+    changes += [review.Change(f"requirement:{r}", False) for r in detach]
     if not changes:
-        raise click.UsageError("nothing to correct: give --type, --indicator, --issued, …")
-    ids = {ind.id for ind in active_index_set(db).indicators()}
-    who = who or os.environ.get("MINHCHUNG_USER") or getpass.getuser()
+        raise click.UsageError("nothing to correct: give --type, --indicator, --attach, --issued, …")
     try:
-        checked = [corrections.validate(c, ids) for c in changes]
-        entries = corrections.correct(db, doc, checked, who, note)
-    except corrections.CorrectionError as exc:
+        done = review.review(db, cfg, doc, changes, who or cfg.who(), note)
+    except (review.CorrectionError, DataFileError) as exc:
         raise click.UsageError(str(exc)) from exc
-    for e in entries:
+    for e in done.entries:
         click.echo(f"{e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r} ({e['who']}, {e['at']})")
-    for warning in sync_external(db, doc_ids=[doc]):
+    for warning in done.warnings:
         click.echo(warning, err=True)
 
 
@@ -123,7 +126,7 @@ def correct_cmd(home: Home, doc: str, doc_type: str | None, indicators: list, is
 def audit_cmd(home: Home, doc: str | None, as_json: bool) -> None:
     """The audit log of reviewers' changes (all, or one document's)."""
     db = open_catalog(home)
-    entries = corrections.audit_log(db, doc)
+    entries = review.audit_log(db, doc)
     if as_json:
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return

@@ -18,7 +18,8 @@ from classify.yamlfile import DataFileError
 from pipelines.assessment import formats as gap_reports
 from pipelines.assessment import gaps
 from pipelines.assessment.formats import FORMATS
-from pipelines.assessment.plan import Plan, PlanError, load_plan, requirements_for
+from pipelines.assessment.plan import Plan, PlanError, requirements_for
+from pipelines.assessment.plan_yaml import load_plan
 from pipelines.assessment.units import read_units_csv, save_units, write_units_csv
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home

@@ -12,7 +12,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.catalog import read as report
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import date_option, open_catalog, pass_home
@@ -21,9 +20,10 @@ from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli.progress import BatchProgress
 from pipelines.cli.search import reindex_cmd, search_cmd
 from pipelines.cli.web import serve_cmd, users_group
-from pipelines.services.active import active_period
 from pipelines.services.config import Config
+from pipelines.services.export import export_searchable, write_jsonl
 from pipelines.services.intake import IngestOptions, ingest
+from pipelines.services.status import current_status
 
 EXIT_QUARANTINED = 3
 
@@ -85,16 +85,17 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
-@pass_home
-def status(home: Home, as_json: bool) -> None:
+@click.pass_obj
+def status(cfg: Config, as_json: bool) -> None:
     """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
-    db = open_catalog(home)
-    units, quarantined = report.unit_status(db), report.quarantine(db)
+    db = open_catalog(cfg.home)
+    view = current_status(db, cfg)
+    units, quarantined = view.units, view.quarantined
     if as_json:
-        click.echo(json.dumps({"units": units, "quarantined": quarantined}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return
     console = Console(width=max(100, Console().width))
-    table = Table(title=f"minhchung status: {home.root}")
+    table = Table(title=f"minhchung status: {cfg.home.root}")
     for col in ("Unit", "Documents", "Pages", "OCR pages", "Text-layer pages", "Pending", "Mean conf.",
                 "Quarantined"):
         table.add_column(col, justify="left" if col == "Unit" else "right")
@@ -110,6 +111,14 @@ def status(home: Home, as_json: bool) -> None:
         for q in quarantined:
             qt.add_row(q["source"], q["error"] or "")
         console.print(qt)
+    if view.outbox is not None:
+        lag = view.outbox
+        line = f"Elasticsearch outbox: {lag['pending']} changes waiting"
+        if lag["pending"]:
+            line += f" (oldest {lag['oldest']})"
+        if lag["error"]:
+            line += f"; last error at {lag['error_at']}: {lag['error']}"
+        console.print(line)
 
 
 @main.command()
@@ -123,14 +132,11 @@ def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> N
     db = open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for record in report.documents(db, active_period(db)):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_jsonl(db, out)
     finally:
         if output:
             out.close()
     if pdf_dir:
-        from pipelines.services.export import export_searchable
-
         written = export_searchable(home, db, pdf_dir)
         click.echo(f"{len(written)} searchable PDFs written to {pdf_dir}", err=True)
 

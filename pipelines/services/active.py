@@ -13,7 +13,8 @@ from datetime import date
 from typing import TypeVar
 
 from classify.indexset import IndexSet, load_index_set
-from pipelines.assessment.plan import Plan, load_plan
+from pipelines.assessment.plan import Plan
+from pipelines.assessment.plan_yaml import load_plan
 from pipelines.assessment.units import load_units
 from pipelines.catalog import settings
 from pipelines.catalog.db import Tx
