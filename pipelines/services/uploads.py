@@ -16,12 +16,14 @@ import re
 import secrets
 import shutil
 import threading
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 from ingest.sources import SUPPORTED, describe_unsupported, sniff
+from pipelines.catalog import jobs as stored_jobs
 from pipelines.catalog.db import connect, now
 from pipelines.services.config import Config
 from pipelines.services.intake import IngestOptions, ingest
@@ -94,16 +96,20 @@ def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> l
 
 
 class IntakeWorker:
-    """One background thread that ingests queued jobs in order; job state is read under a lock."""
+    """One background thread that ingests queued jobs in order. Jobs are kept in the catalog (``jobs``), so
+    the list survives a restart (a job cut off by one is marked failed when the next server starts); the
+    progress of the jobs of this process is kept in memory under a lock and read by the polling endpoint."""
 
     def __init__(self, config: Config, jobs: int | None = None) -> None:
         self.config = config
         self.home = config.home
         self.jobs = jobs or config.jobs
         self._queue: queue.Queue[str | None] = queue.Queue()
-        self._jobs: dict[str, Job] = {}
+        self._live: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        with closing(connect(self.home.catalog)) as db:
+            stored_jobs.interrupt_unfinished(db, "Máy chủ đã dừng khi đang xử lý lô này; hãy tải lên lại.", now())
 
     @property
     def uploads(self) -> Path:
@@ -116,10 +122,8 @@ class IntakeWorker:
     def submit(self, job_id: str, folder: Path, files: list[str], unit: str, received: date, user: str) -> Job:
         job = Job(job_id, user, unit, received.isoformat(), files, str(folder), now())
         with self._lock:
-            self._jobs[job.id] = job
-            for old in list(self._jobs)[:-KEEP_JOBS]:
-                if self._jobs[old].status in ("done", "failed"):
-                    del self._jobs[old]
+            self._live[job.id] = job
+            self._save(job)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="minhchung-intake", daemon=True)
                 self._thread.start()
@@ -128,23 +132,39 @@ class IntakeWorker:
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            return dataclasses.replace(job) if job else None
+            job = self._live.get(job_id)
+            if job:
+                return dataclasses.replace(job)
+        with closing(connect(self.home.catalog)) as db:
+            row = stored_jobs.get_job(db, job_id)
+        return _from_row(row) if row else None
 
-    def list(self) -> list[Job]:
+    def list(self, user: str | None = None) -> list[Job]:
+        """The newest jobs first: of ``user``, or everyone's when ``user`` is None (an administrator)."""
+        with closing(connect(self.home.catalog)) as db:
+            rows = stored_jobs.list_jobs(db, user, KEEP_JOBS)
         with self._lock:
-            return [dataclasses.replace(j) for j in reversed(self._jobs.values())]
+            return [dataclasses.replace(self._live[r["id"]]) if r["id"] in self._live else _from_row(r)
+                    for r in rows]
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)
 
-    def _update(self, job_id: str, **values: object) -> None:
+    def _save(self, job: Job) -> None:
+        with closing(connect(self.home.catalog)) as db:
+            stored_jobs.save_job(db, dataclasses.asdict(job))
+
+    def _update(self, job_id: str, *, persist: bool = True, **values: object) -> None:
         with self._lock:
-            job = self._jobs[job_id]
+            job = self._live[job_id]
             for key, value in values.items():
                 setattr(job, key, value)
+            if persist:
+                self._save(job)
+            if job.status in ("done", "failed"):
+                del self._live[job_id]
 
     def _run(self) -> None:
         while (job_id := self._queue.get()) is not None:
@@ -161,7 +181,7 @@ class IntakeWorker:
         self._update(job_id, status="running", stage="discover", started=now())
 
         def progress(stage: str, done: int, total: int) -> None:
-            self._update(job_id, stage=stage, done=done, total=total)
+            self._update(job_id, persist=False, stage=stage, done=done, total=total)
 
         folder = Path(job.folder)
         opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs,
@@ -169,14 +189,16 @@ class IntakeWorker:
         db = connect(self.home.catalog)
         try:
             summary = ingest(self.home, db, [folder], opts, progress)
-            docs = [r["id"] for r in db.execute(
-                "SELECT DISTINCT d.id FROM sources s JOIN documents d ON d.sha256 = s.sha256 "
-                "WHERE s.location LIKE ? ESCAPE '\\' ORDER BY d.id", (_like_prefix(folder),))]
+            docs = stored_jobs.documents_under(db, _like_prefix(folder))
         finally:
             db.close()
             shutil.rmtree(folder.parent, ignore_errors=True)
         self._update(job_id, status="done", stage="done", summary=summary.to_dict(),
                      quarantined=summary.quarantined, documents=docs, finished=now())
+
+
+def _from_row(row: dict) -> Job:
+    return Job(**row)
 
 
 def _like_prefix(folder: Path) -> str:
