@@ -77,7 +77,7 @@ def test_a_web_correction_reaches_the_elasticsearch_outbox(home_copy: Path) -> N
         pending = outbox.pending(db)
         lag = outbox.lag(db)
     assert [(e.kind, e.key) for e in pending[queued:]] == [("document", doc)]
-    assert lag.error and "Connection" in lag.error  # the drain was tried after the commit, and failed
+    assert lag.error  # the drain was tried after the commit, and failed (no server, or no client installed)
     status = json.loads(run_cli("--home", str(home_copy), "status", "--json",
                                 env={"MINHCHUNG_ELASTICSEARCH_URL": UNREACHABLE_ES}).stdout)
     assert status["outbox"]["pending"] == len(pending) and status["outbox"]["error"]
