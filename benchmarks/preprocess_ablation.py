@@ -16,7 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from ingest.ocr import OcrSettings, ocr_image
+from ingest.engines import create
+from ingest.ocr import OcrSettings
 from ingest.preprocess import STEPS, clean
 from ingest.text import cer_any_order, squash
 from pipelines.samples.inbox import PROFILES, scan_pages
@@ -39,7 +40,7 @@ def _run(args: tuple[str, np.ndarray, list[str], frozenset[str], str]) -> tuple[
     os.environ["OMP_THREAD_LIMIT"] = "1"
     profile, image, lines, skip, lang = args
     start = time.perf_counter()
-    page = ocr_image(clean(image, skip=skip).image, OcrSettings(lang=lang))
+    page = create(OcrSettings(lang=lang)).recognise(clean(image, skip=skip).image)
     size = len(squash(" ".join(lines)))
     return profile, ",".join(sorted(skip)) or "(all steps)", cer_any_order(lines, page.text) * size, size, \
         time.perf_counter() - start

@@ -1,6 +1,6 @@
 """The page job run in worker processes: raster → cache lookup → clean → OCR → cache store.
 
-The OCR cache key is sha256(raster pixels) + engine id (tesseract version, model digest, settings) +
+The OCR cache key is sha256(raster pixels) + engine id (for tesseract: version, model digest, settings) +
 preprocessing version: a page is never OCRed twice with the same engine, whichever file it came from.
 """
 
@@ -11,9 +11,12 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from ingest.ocr import OcrError, OcrPage, OcrSettings, engine_id, ocr_image
+from ingest import engines
+from ingest.engines import OcrEngine
+from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
 from ingest.preprocess import PREPROCESS_VERSION, Cleaned, clean, rotate_half
 
@@ -49,10 +52,16 @@ def init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def cache_key(pixels: bytes, shape: tuple[int, ...], settings: OcrSettings) -> str:
+@cache
+def _engine(settings: OcrSettings) -> OcrEngine:
+    """One engine per settings in each worker process (its id is worked out once)."""
+    return engines.create(settings)
+
+
+def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
     digest = hashlib.sha256(pixels)
     digest.update(repr(shape).encode())
-    digest.update(engine_id(settings).encode())
+    digest.update(engine_id.encode())
     digest.update(PREPROCESS_VERSION.encode())
     return digest.hexdigest()
 
@@ -60,8 +69,9 @@ def cache_key(pixels: bytes, shape: tuple[int, ...], settings: OcrSettings) -> s
 def run_page(task: PageTask) -> PageResult:
     start = time.perf_counter()
     try:
+        engine = _engine(task.settings)
         image = raster(Path(task.blob), task.kind, task.n, task.dpi, task.pixel_limit)
-        key = cache_key(image.tobytes(), image.shape, task.settings)
+        key = cache_key(image.tobytes(), image.shape, engine.id())
         path = Path(task.cache_dir) / key[:2] / f"{key}.json"
         if path.exists():
             try:
@@ -72,7 +82,7 @@ def run_page(task: PageTask) -> PageResult:
                 pass  # a damaged cache entry is redone
         cleaned = clean(image)
         del image
-        ocr, cleaned = _ocr_upright(cleaned, task.settings)
+        ocr, cleaned = _ocr_upright(engine, cleaned)
         page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
         _write_cache(path, page)
         return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
@@ -83,12 +93,12 @@ def run_page(task: PageTask) -> PageResult:
                           seconds=time.perf_counter() - start)
 
 
-def _ocr_upright(cleaned: Cleaned, settings: OcrSettings) -> tuple[OcrPage, Cleaned]:
-    ocr = ocr_image(cleaned.image, settings)
+def _ocr_upright(engine: OcrEngine, cleaned: Cleaned) -> tuple[OcrPage, Cleaned]:
+    ocr = engine.recognise(cleaned.image)
     if ocr.confidence is not None and ocr.confidence >= UPSIDE_DOWN_RETRY_BELOW:
         return ocr, cleaned
     turned = rotate_half(cleaned)
-    other = ocr_image(turned.image, settings)
+    other = engine.recognise(turned.image)
     if (other.confidence or 0) > (ocr.confidence or 0) + 10 and len(other.words) >= len(ocr.words) // 2:
         return other, turned
     return ocr, cleaned
