@@ -1,4 +1,8 @@
-"""The page job run in worker processes: raster → cache lookup → clean → OCR → cache store.
+"""The page job run by an executor's workers: raster → cache lookup → clean → OCR → cache store.
+
+A task names its page by content (sha256 + page number); the worker resolves the original through the
+:class:`~pipelines.executors.blobs.BlobSource` and knows its OCR cache folder from its start, so the same task
+could run on another machine. Each worker creates its OCR engine once, on its first page, and keeps it.
 
 The OCR cache key is sha256(raster pixels) + engine id (for tesseract: version, model digest, settings) +
 preprocessing version: a page is never OCRed twice with the same engine, whichever file it came from.
@@ -11,7 +15,6 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from ingest import engines
@@ -19,19 +22,19 @@ from ingest.engines import OcrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
 from ingest.preprocess import PREPROCESS_VERSION, Cleaned, clean, rotate_half
+from pipelines.executors.blobs import BlobSource
 
 # Below this mean word confidence the page is tried upside down as well.
 UPSIDE_DOWN_RETRY_BELOW = 60.0
+WORKER_DIED = "the OCR worker process died on this page"
 
 
 @dataclass(frozen=True)
 class PageTask:
     sha256: str
     n: int
-    blob: str
     kind: str
     dpi: int
-    cache_dir: str
     settings: OcrSettings
     pixel_limit: int = DEFAULT_PIXEL_LIMIT
 
@@ -46,16 +49,9 @@ class PageResult:
     cached: bool = False
     seconds: float = 0.0
 
-
-def init_worker() -> None:
-    """Pool initializer: one OpenMP thread per tesseract (many threads were 3.6× slower on 2 cores)."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-@cache
-def _engine(settings: OcrSettings) -> OcrEngine:
-    """One engine per settings in each worker process (its id is worked out once)."""
-    return engines.create(settings)
+    @classmethod
+    def died(cls, task: PageTask) -> PageResult:
+        return cls(task.sha256, task.n, False, error=WORKER_DIED)
 
 
 def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
@@ -66,31 +62,63 @@ def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
     return digest.hexdigest()
 
 
+class PageWorker:
+    """One per worker (process, or the caller for in-process runs): blobs, OCR cache, its engine."""
+
+    def __init__(self, blobs: BlobSource, cache_dir: Path) -> None:
+        self.blobs = blobs
+        self.cache_dir = Path(cache_dir)
+        self._engines: dict[OcrSettings, OcrEngine] = {}  # a batch has one settings: one engine
+
+    def engine(self, settings: OcrSettings) -> OcrEngine:
+        if settings not in self._engines:
+            self._engines[settings] = engines.create(settings)
+        return self._engines[settings]
+
+    def run(self, task: PageTask) -> PageResult:
+        start = time.perf_counter()
+        try:
+            engine = self.engine(task.settings)
+            image = raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit)
+            key = cache_key(image.tobytes(), image.shape, engine.id())
+            path = self.cache_dir / key[:2] / f"{key}.json"
+            if path.exists():
+                try:
+                    page = json.loads(path.read_text(encoding="utf-8"))
+                    return PageResult(task.sha256, task.n, True, page=page, cached=True,
+                                      seconds=time.perf_counter() - start)
+                except (OSError, ValueError):
+                    pass  # a damaged cache entry is redone
+            cleaned = clean(image)
+            del image
+            ocr, cleaned = _ocr_upright(engine, cleaned)
+            page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
+            _write_cache(path, page)
+            return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
+        except (PageError, OcrError) as exc:
+            return PageResult(task.sha256, task.n, False, error=str(exc), seconds=time.perf_counter() - start)
+        except MemoryError:
+            return PageResult(task.sha256, task.n, False, error="out of memory on this page",
+                              seconds=time.perf_counter() - start)
+
+
+# The worker of this process, set by the pool's initializer (ProcessPoolExecutor has no other way to keep
+# state between the tasks a process runs); in-process executors hold their own PageWorker instead.
+_process_worker: PageWorker | None = None
+
+
+def init_worker(blobs: BlobSource, cache_dir: Path) -> None:
+    """Pool initializer: one OpenMP thread per tesseract (many threads were 3.6× slower on 2 cores)."""
+    global _process_worker
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    _process_worker = PageWorker(blobs, cache_dir)
+
+
 def run_page(task: PageTask) -> PageResult:
-    start = time.perf_counter()
-    try:
-        engine = _engine(task.settings)
-        image = raster(Path(task.blob), task.kind, task.n, task.dpi, task.pixel_limit)
-        key = cache_key(image.tobytes(), image.shape, engine.id())
-        path = Path(task.cache_dir) / key[:2] / f"{key}.json"
-        if path.exists():
-            try:
-                page = json.loads(path.read_text(encoding="utf-8"))
-                return PageResult(task.sha256, task.n, True, page=page, cached=True,
-                                  seconds=time.perf_counter() - start)
-            except (OSError, ValueError):
-                pass  # a damaged cache entry is redone
-        cleaned = clean(image)
-        del image
-        ocr, cleaned = _ocr_upright(engine, cleaned)
-        page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
-        _write_cache(path, page)
-        return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
-    except (PageError, OcrError) as exc:
-        return PageResult(task.sha256, task.n, False, error=str(exc), seconds=time.perf_counter() - start)
-    except MemoryError:
-        return PageResult(task.sha256, task.n, False, error="out of memory on this page",
-                          seconds=time.perf_counter() - start)
+    """A task in a pool process started with :func:`init_worker`."""
+    if _process_worker is None:
+        raise RuntimeError("run_page runs in a pool process started with init_worker")
+    return _process_worker.run(task)
 
 
 def _ocr_upright(engine: OcrEngine, cleaned: Cleaned) -> tuple[OcrPage, Cleaned]:

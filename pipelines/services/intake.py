@@ -1,7 +1,8 @@
-"""The ingest batch: discover sources, store originals, plan pages, OCR them in a process pool.
+"""The ingest batch: discover sources, store originals, plan pages, OCR them through a page executor.
 
 Why a file was quarantined is decided here and stored on the file (``files.error``) or, for a zip entry
-that was refused before any content was read, on the source (``sources.error``).
+that was refused before any content was read, on the source (``sources.error``). Where the OCR runs is the
+executor's business (default: a local process pool).
 """
 
 from __future__ import annotations
@@ -9,20 +10,20 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
 from pipelines.catalog.db import Tx, dumps, finish_file, now
 from pipelines.catalog.home import Home
 from pipelines.catalog.read import quarantine
-from pipelines.executors.pagejob import PageResult, PageTask, init_worker, run_page
+from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
 from pipelines.services.classify import classify_pending
 from pipelines.services.search import sync_external
 
@@ -67,9 +68,14 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOptions,
-           progress: Progress | None = None) -> Summary:
+           progress: Progress | None = None, executor: PageExecutor | None = None) -> Summary:
+    """Ingest ``paths``; pages to OCR go to ``executor`` (default: a local pool of ``opts.jobs`` processes).
+
+    Raises :class:`ingest.ocr.OcrError` before reading anything when the OCR engine is not known."""
     start = time.perf_counter()
     summary = Summary()
+    if opts.ocr != "skip":
+        engines.ensure_known(opts.settings.engine)  # a usage error, not a quarantine of every file
     home.create()
     db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (location TEXT PRIMARY KEY)")
     db.execute("DELETE FROM batch")
@@ -79,7 +85,9 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
         _discover(home, db, item, opts, summary)
         if progress:
             progress("discover", summary.sources, 0)
-    _run_pages(home, db, opts, summary, progress)
+    if executor is None:
+        executor = LocalPoolExecutor(opts.jobs, home.blobs, home.ocr_cache)
+    _run_pages(db, opts, summary, executor, progress)
     classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
     summary.files_classified = len(classified)
     summary.search_warnings = sync_external(db, shas=classified)
@@ -179,66 +187,48 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
         finish_file(db, sha)
 
 
-def _run_pages(home: Home, db: sqlite3.Connection, opts: IngestOptions, summary: Summary,
+def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, executor: PageExecutor,
                progress: Progress | None) -> None:
     rows = db.execute("SELECT p.sha256, p.n, f.kind, f.dpi FROM pages p JOIN files f USING (sha256) "
                       "WHERE p.status='pending' ORDER BY f.added, p.sha256, p.n").fetchall()
-    if not rows:
-        return
-    remaining: dict[str, int] = {}
-    for r in rows:
-        remaining[r["sha256"]] = remaining.get(r["sha256"], 0) + 1
-    tasks = [PageTask(r["sha256"], r["n"], str(home.blob_path(r["sha256"])), r["kind"], r["dpi"] or opts.dpi,
-                      str(home.ocr_cache), opts.settings, opts.pixel_limit) for r in rows]
-    total, done = len(tasks), 0
-    attempts: dict[tuple[str, int], int] = {}
-    queue = list(reversed(tasks))
-    while queue:
-        with ProcessPoolExecutor(max_workers=opts.jobs, initializer=init_worker) as pool:
-            in_flight: dict[Future, PageTask] = {}
-            try:
-                while queue or in_flight:
-                    while queue and len(in_flight) < opts.jobs * 2:
-                        task = queue.pop()
-                        in_flight[pool.submit(run_page, task)] = task
-                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        task = in_flight.pop(fut)
-                        _record(db, fut.result(), summary, remaining)
-                        done += 1
-                        if progress:
-                            progress("pages", done, total)
-            except BrokenProcessPool:
-                # A worker died (killed, crashed). Give each page in flight one more try in a new pool.
-                for task in in_flight.values():
-                    key = (task.sha256, task.n)
-                    attempts[key] = attempts.get(key, 0) + 1
-                    if attempts[key] >= 2:
-                        _record(db, PageResult(task.sha256, task.n, False,
-                                               error="the OCR worker process died on this page"),
-                                summary, remaining)
-                        done += 1
-                    else:
-                        queue.append(task)
+    tasks = [PageTask(r["sha256"], r["n"], r["kind"], r["dpi"] or opts.dpi, opts.settings, opts.pixel_limit)
+             for r in rows]
+    if tasks:
+        executor.run(tasks, _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress))
 
 
-def _record(db: sqlite3.Connection, result: PageResult, summary: Summary, remaining: dict[str, int]) -> None:
-    with Tx(db):
-        if result.ok and result.page is not None:
-            page = result.page
-            db.execute("UPDATE pages SET status='done', confidence=?, text=?, words=?, width=?, height=?, "
-                       "matrix=?, steps=?, cached=?, seconds=?, error=NULL WHERE sha256=? AND n=?",
-                       (page["confidence"], page["text"], dumps(page["words"]), page["width"], page["height"],
-                        dumps(page["matrix"]), dumps(page["steps"]), int(result.cached),
-                        round(result.seconds, 3), result.sha256, result.n))
-            if result.cached:
-                summary.pages_cached += 1
+@dataclass
+class _Recorder:
+    """Commits each page result on its own and finishes a file when its last page is in."""
+
+    db: sqlite3.Connection
+    summary: Summary
+    remaining: Counter[str]  # pages still to come, per file
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def __call__(self, result: PageResult) -> None:
+        db, summary = self.db, self.summary
+        with Tx(db):
+            if result.ok and result.page is not None:
+                page = result.page
+                db.execute("UPDATE pages SET status='done', confidence=?, text=?, words=?, width=?, height=?, "
+                           "matrix=?, steps=?, cached=?, seconds=?, error=NULL WHERE sha256=? AND n=?",
+                           (page["confidence"], page["text"], dumps(page["words"]), page["width"], page["height"],
+                            dumps(page["matrix"]), dumps(page["steps"]), int(result.cached),
+                            round(result.seconds, 3), result.sha256, result.n))
+                if result.cached:
+                    summary.pages_cached += 1
+                else:
+                    summary.pages_ocr += 1
             else:
-                summary.pages_ocr += 1
-        else:
-            db.execute("UPDATE pages SET status='failed', error=?, seconds=? WHERE sha256=? AND n=?",
-                       (result.error, round(result.seconds, 3), result.sha256, result.n))
-            summary.pages_failed += 1
-        remaining[result.sha256] -= 1
-        if remaining[result.sha256] == 0:
-            finish_file(db, result.sha256)
+                db.execute("UPDATE pages SET status='failed', error=?, seconds=? WHERE sha256=? AND n=?",
+                           (result.error, round(result.seconds, 3), result.sha256, result.n))
+                summary.pages_failed += 1
+            self.remaining[result.sha256] -= 1
+            if self.remaining[result.sha256] == 0:
+                finish_file(db, result.sha256)
+        self.done += 1
+        if self.progress:
+            self.progress("pages", self.done, self.total)
