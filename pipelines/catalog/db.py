@@ -44,20 +44,5 @@ class Tx:
         self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
-def finish_file(db: sqlite3.Connection, sha256: str) -> str:
-    """Set a file's status once no page is pending: done, or quarantined naming the failed pages.
-
-    Documents are made by classification (:mod:`pipelines.services.classify`), after the batch's pages."""
-    failed = db.execute("SELECT n, error FROM pages WHERE sha256=? AND status='failed' ORDER BY n",
-                        (sha256,)).fetchall()
-    if failed:
-        reason = "; ".join(f"page {r['n']}: {r['error']}" for r in failed)
-        db.execute("UPDATE files SET status='quarantined', error=?, finished=? WHERE sha256=?",
-                   (reason, now(), sha256))
-        return "quarantined"
-    db.execute("UPDATE files SET status='done', error=NULL, finished=? WHERE sha256=?", (now(), sha256))
-    return "done"
-
-
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,8 +1,8 @@
 """The ingest batch: discover sources, store originals, plan pages, OCR them through a page executor.
 
 Why a file was quarantined is decided here and stored on the file (``files.error``) or, for a zip entry
-that was refused before any content was read, on the source (``sources.error``). Where the OCR runs is the
-executor's business (default: a local process pool).
+that was refused before any content was read, on the source (``sources.error``). The statements are in
+:mod:`pipelines.catalog.files`; where the OCR runs is the executor's business (default: a local process pool).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
-from pipelines.catalog.db import Tx, dumps, finish_file, now
+from pipelines.catalog import files
+from pipelines.catalog.db import Tx
+from pipelines.catalog.files import SourceRow
 from pipelines.catalog.home import Home
 from pipelines.catalog.read import quarantine
 from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
@@ -77,11 +79,10 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
     if opts.ocr != "skip":
         engines.ensure_known(opts.settings.engine)  # a usage error, not a quarantine of every file
     home.create()
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (location TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM batch")
+    files.start_batch(db)
     for item in iter_sources(paths, opts.zip_limits):
         summary.sources += 1
-        db.execute("INSERT OR IGNORE INTO batch VALUES (?)", (item.location,))
+        files.add_to_batch(db, item.location)
         _discover(home, db, item, opts, summary)
         if progress:
             progress("discover", summary.sources, 0)
@@ -113,32 +114,23 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
     mtime = item.mtime.isoformat(timespec="seconds")
     if item.opener is None:  # refused before reading: nothing to store
         with Tx(db):
-            if not db.execute("SELECT 1 FROM sources WHERE location=? AND sha256 IS NULL",
-                              (item.location,)).fetchone():
-                db.execute("INSERT INTO sources (location, source, sha256, unit, received, size, mtime, error, "
-                           "added) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-                           (item.location, item.source, unit, received, item.size, mtime, item.error, now()))
+            if not files.refused_source_known(db, item.location):
+                files.insert_source(db, SourceRow(item.location, item.source, None, unit, received, item.size,
+                                                  mtime, item.error))
         return
-    known = db.execute("SELECT s.sha256 FROM sources s WHERE s.location=? AND s.size=? AND s.mtime=? "
-                       "AND s.sha256 IS NOT NULL ORDER BY s.id DESC LIMIT 1",
-                       (item.location, item.size, mtime)).fetchone()
-    if known:  # same place, same size and time: same content, no need to read it again
-        summary.unchanged += 1
+    if files.unchanged_source(db, item.location, item.size, mtime):
+        summary.unchanged += 1  # same place, same size and time: same content, no need to read it again
         return
     with item.open() as stream:
         sha, size = home.store(stream)
     with Tx(db):
-        if db.execute("SELECT 1 FROM sources WHERE location=? AND sha256=?", (item.location, sha)).fetchone():
-            db.execute("UPDATE sources SET mtime=?, size=? WHERE location=? AND sha256=?",
-                       (mtime, size, item.location, sha))
+        if files.source_has_content(db, item.location, sha):
+            files.touch_source(db, item.location, sha, mtime, size)
             summary.unchanged += 1
             return
-        first = db.execute("SELECT id, source FROM sources WHERE sha256=? ORDER BY id LIMIT 1", (sha,)).fetchone()
-        db.execute(
-            "INSERT INTO sources (location, source, sha256, unit, received, size, mtime, error, duplicate_of, added) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item.location, item.source, sha, unit, received, size, mtime, unit_error,
-             first["id"] if first else None, now()))
+        first = files.first_source_of(db, sha)
+        files.insert_source(db, SourceRow(item.location, item.source, sha, unit, received, size, mtime, unit_error,
+                                          first["id"] if first else None))
         if first:
             summary.duplicates.append({"source": item.source, "same_as": first["source"], "sha256": sha})
             return
@@ -151,10 +143,12 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
     with open(blob, "rb") as fh:
         head = fh.read(2048)
     kind = sniff(head)
-    row = (sha, kind, size, opts.dpi, opts.ocr, now())
-    insert = "INSERT INTO files (sha256, kind, size, dpi, ocr_mode, added, status, error) VALUES (?,?,?,?,?,?,?,?)"
+
+    def add_file(status: str, error: str | None) -> None:
+        files.insert_file(db, sha, kind, size, opts.dpi, opts.ocr, status, error)
+
     if item.is_archive:
-        db.execute(insert, (*row, "quarantined" if item.error else "archive", item.error))
+        add_file("quarantined" if item.error else "archive", item.error)
         summary.archives += 1
         return
     summary.new_files += 1
@@ -168,31 +162,27 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
         except PageError as exc:
             error = str(exc)
     if info is None:
-        db.execute(insert, (*row, "quarantined", error))
+        add_file("quarantined", error)
         return
-    db.execute(insert, (*row, "pending", None))
-    db.execute("UPDATE files SET page_count=? WHERE sha256=?", (info.page_count, sha))
+    add_file("pending", None)
+    files.set_page_count(db, sha, info.page_count)
     for n in range(1, info.page_count + 1):
         if n in info.text_layer and opts.ocr != "force":
-            db.execute("INSERT INTO pages (sha256, n, method, status, text) VALUES (?, ?, 'text', 'done', ?)",
-                       (sha, n, info.text_layer[n]))
+            files.add_text_page(db, sha, n, info.text_layer[n])
             summary.pages_text += 1
         elif opts.ocr == "skip":
-            db.execute("INSERT INTO pages (sha256, n, method, status, text, error) "
-                       "VALUES (?, ?, 'none', 'done', '', 'not OCRed (--ocr skip)')", (sha, n))
+            files.add_skipped_page(db, sha, n)
             summary.pages_not_ocred += 1
         else:
-            db.execute("INSERT INTO pages (sha256, n, method, status) VALUES (?, ?, 'ocr', 'pending')", (sha, n))
-    if not db.execute("SELECT 1 FROM pages WHERE sha256=? AND status='pending'", (sha,)).fetchone():
-        finish_file(db, sha)
+            files.add_ocr_page(db, sha, n)
+    if not files.has_pending_pages(db, sha):
+        files.finish_file(db, sha)
 
 
 def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, executor: PageExecutor,
                progress: Progress | None) -> None:
-    rows = db.execute("SELECT p.sha256, p.n, f.kind, f.dpi FROM pages p JOIN files f USING (sha256) "
-                      "WHERE p.status='pending' ORDER BY f.added, p.sha256, p.n").fetchall()
-    tasks = [PageTask(r["sha256"], r["n"], r["kind"], r["dpi"] or opts.dpi, opts.settings, opts.pixel_limit)
-             for r in rows]
+    tasks = [PageTask(p.sha256, p.n, p.kind, p.dpi or opts.dpi, opts.settings, opts.pixel_limit)
+             for p in files.pending_pages(db)]
     if tasks:
         executor.run(tasks, _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress))
 
@@ -209,26 +199,19 @@ class _Recorder:
     done: int = 0
 
     def __call__(self, result: PageResult) -> None:
-        db, summary = self.db, self.summary
-        with Tx(db):
+        with Tx(self.db):
             if result.ok and result.page is not None:
-                page = result.page
-                db.execute("UPDATE pages SET status='done', confidence=?, text=?, words=?, width=?, height=?, "
-                           "matrix=?, steps=?, cached=?, seconds=?, error=NULL WHERE sha256=? AND n=?",
-                           (page["confidence"], page["text"], dumps(page["words"]), page["width"], page["height"],
-                            dumps(page["matrix"]), dumps(page["steps"]), int(result.cached),
-                            round(result.seconds, 3), result.sha256, result.n))
+                files.page_done(self.db, result.sha256, result.n, result.page, result.cached, result.seconds)
                 if result.cached:
-                    summary.pages_cached += 1
+                    self.summary.pages_cached += 1
                 else:
-                    summary.pages_ocr += 1
+                    self.summary.pages_ocr += 1
             else:
-                db.execute("UPDATE pages SET status='failed', error=?, seconds=? WHERE sha256=? AND n=?",
-                           (result.error, round(result.seconds, 3), result.sha256, result.n))
-                summary.pages_failed += 1
+                files.page_failed(self.db, result.sha256, result.n, result.error, result.seconds)
+                self.summary.pages_failed += 1
             self.remaining[result.sha256] -= 1
             if self.remaining[result.sha256] == 0:
-                finish_file(db, result.sha256)
+                files.finish_file(self.db, result.sha256)
         self.done += 1
         if self.progress:
             self.progress("pages", self.done, self.total)
