@@ -11,7 +11,7 @@ Steps:
    ``INBOX/<unit>/`` and one more PDF that concatenates four of them (it measures splitting);
 2. ``python -m pipelines --home H ingest INBOX --unit-from-folder --json`` (OCR cache: env
    ``MINHCHUNG_OCR_CACHE``, default ``<repo>/.cache/ocr``, so a rerun is fast);
-3. ``python -m pipelines --home H export`` (JSONL, DESIGN.md §3, plus ``attachments``: [{type, title,
+3. ``python -m pipelines --home H export`` (JSONL, docs/export-contract.md, plus ``attachments``: [{type, title,
    source_pages}]);
 4. match every expected document to the exported one of the same file and first page, and compare: type,
    symbol, number (leading zeros ignored), issued, place, issuer, parent_issuer, signer, signer_title,

@@ -1,4 +1,4 @@
-"""All facts of one logical document, as the export contract names them (DESIGN.md §3).
+"""All facts of one logical document, as the export contract names them (docs/export-contract.md).
 
 Input: the texts of the document's pages and the attachments the splitter found; output: a plain dict.
 The indicator tagger is optional and passed in (it is built once per index set by the caller).

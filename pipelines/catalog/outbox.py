@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipelines.catalog import settings
 from pipelines.catalog.db import Tx, now
 
+ENABLED = "outbox.enabled"
 APPLIED = "outbox.applied"
 ERROR = "outbox.error"
 ERROR_AT = "outbox.error_at"
@@ -36,11 +37,23 @@ class Lag:
     error_at: str | None
 
 
+def enabled(db: sqlite3.Connection) -> bool:
+    """True once an external index was built from this catalog (``reindex --backend elasticsearch``): from
+    then on every change is queued, whichever process makes it and whatever its environment."""
+    return settings.get(db, ENABLED) == "1"
+
+
+def enable(db: sqlite3.Connection) -> None:
+    settings.put(db, ENABLED, "1")
+
+
 def add(db: sqlite3.Connection, kind: str, key: str) -> None:
-    """Record a change; call inside the transaction that makes it."""
+    """Record a change when an external index is fed from this catalog; call inside the transaction that makes
+    it. (Before the first external build there is nothing to keep up to date: that build reads everything.)"""
     if kind not in KINDS:
         raise ValueError(f"outbox kind must be one of {KINDS}, not {kind!r}")
-    db.execute("INSERT INTO outbox (kind, key, at) VALUES (?, ?, ?)", (kind, key, now()))
+    if enabled(db):
+        db.execute("INSERT INTO outbox (kind, key, at) VALUES (?, ?, ?)", (kind, key, now()))
 
 
 def applied(db: sqlite3.Connection) -> int:
@@ -67,12 +80,6 @@ def mark_failed(db: sqlite3.Connection, error: str) -> None:
     with Tx(db):
         settings.put(db, ERROR, error[:1000])
         settings.put(db, ERROR_AT, now())
-
-
-def skip_to_end(db: sqlite3.Connection) -> None:
-    """After a full rebuild of the external index every pending row is already applied."""
-    row = db.execute("SELECT MAX(seq) FROM outbox").fetchone()
-    mark_applied(db, row[0] or applied(db))
 
 
 def lag(db: sqlite3.Connection) -> Lag:

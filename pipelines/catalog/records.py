@@ -98,7 +98,7 @@ class DocumentRecord:
     in_period: bool | None = None
     authority: str | None = None
     issuer_kind: str | None = None
-    party: dict | None = None
+    party: bool | None = None  # a Party document (Đảng's numbering scheme, e.g. "12-KH/HU")
     attachments: tuple[dict, ...] | None = None  # {"type", "title", "source_pages"}
     corrected: tuple[Correction, ...] = ()
 

@@ -1,4 +1,4 @@
-"""``minhchung``: the command line (DESIGN.md §3). Exit codes: 0 all good, 3 some input quarantined,
+"""``minhchung``: the command line (README, *Use*). Exit codes: 0 all good, 3 some input quarantined,
 2 usage error, 1 unexpected failure."""
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def status(cfg: Config, as_json: bool) -> None:
               help="Also write a searchable PDF per document into this folder.")
 @pass_home
 def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
-    """Export documents (DESIGN.md §3) and, with --pdf, searchable PDFs."""
+    """Export documents (docs/export-contract.md) and, with --pdf, searchable PDFs."""
     db = open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:

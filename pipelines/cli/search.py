@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict
 from datetime import date
@@ -13,16 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.catalog.home import Home
-from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.cli.common import date_option, open_catalog
 from pipelines.services import search as searching
+from pipelines.services.config import Config
 from search.analysis import QueryError
-from search.backends import BACKENDS, ES_URL_ENV, backend_name
+from search.backends import BACKENDS, ES_URL_ENV
 from search.model import Filters, SearchRequest
-
-
-def _backend(value: str | None) -> str:
-    return value or backend_name()
 
 
 @click.command("search")
@@ -40,20 +35,20 @@ def _backend(value: str | None) -> str:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--backend", type=click.Choice(BACKENDS), help=f"Default: elasticsearch when ${ES_URL_ENV} is set.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
-@pass_home
-def search_cmd(home: Home, query: str, units: tuple[str, ...], doc_types: tuple[str, ...],
+@click.pass_obj
+def search_cmd(cfg: Config, query: str, units: tuple[str, ...], doc_types: tuple[str, ...],
                indicators: tuple[str, ...], issued_from: date | None, issued_to: date | None,
                in_period: bool | None, method: str | None, min_confidence: float | None, limit: int, offset: int,
                sort: str, backend: str | None, as_json: bool) -> None:
     """Full-text search, with or without diacritics (syntax in the README)."""
-    db = open_catalog(home)
+    db = open_catalog(cfg.home)
     try:
         filters = Filters(units=units, doc_types=doc_types, indicators=indicators, issued_from=issued_from,
                           issued_to=issued_to, in_period=in_period, method=method, min_confidence=min_confidence)
         req = SearchRequest(query, filters, limit=limit, offset=offset, sort=sort,
                             markers=("\x01", "\x02") if not as_json else ("**", "**"))
-        name = _backend(backend)
-        result = searching.search(db, req, name)
+        name = backend or cfg.search_backend
+        result = searching.search(db, req, name, url=cfg.es_url)
     except (QueryError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - a server that is down or refuses us: say so, exit 1
@@ -83,12 +78,12 @@ def search_cmd(home: Home, query: str, units: tuple[str, ...], doc_types: tuple[
 @click.command("reindex")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help=f"sqlite (in the catalog) or elasticsearch (${ES_URL_ENV}); default: sqlite.")
-@pass_home
-def reindex_cmd(home: Home, backend: str | None) -> None:
+@click.pass_obj
+def reindex_cmd(cfg: Config, backend: str | None) -> None:
     """Rebuild a search index from the catalog (elasticsearch: a new index, then the alias is swapped)."""
-    db = open_catalog(home)
+    db = open_catalog(cfg.home)
     name = backend or "sqlite"
-    if name == "elasticsearch" and not os.environ.get(ES_URL_ENV):
+    if name == "elasticsearch" and not cfg.es_url:
         raise click.UsageError(f"set {ES_URL_ENV} to the Elasticsearch address")
-    pages = searching.reindex(db, name)
+    pages = searching.reindex(db, name, url=cfg.es_url)
     click.echo(f"{pages} pages indexed ({name})")

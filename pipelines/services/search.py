@@ -89,7 +89,9 @@ def reindex(db: sqlite3.Connection, name: str = "sqlite", url: str | None = None
     if name == "sqlite":
         with Tx(db):
             return catalog_index(db).rebuild(page_records(db))
-    mark = db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+    with Tx(db):
+        outbox.enable(db)  # from now on every change is queued for it
+        mark = db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
     count = open_backend(name, url=url).rebuild(page_records(db))
     outbox.mark_applied(db, mark)  # rows written after ``mark`` are applied by the next drain
     return count
@@ -137,13 +139,3 @@ def search(db: sqlite3.Connection, req: SearchRequest, name: str = "sqlite", url
         ensure_index(db)
         return catalog_index(db, cache).search(req)
     return open_backend(name, url=url).search(req)
-
-
-def sync_external(db: sqlite3.Connection, shas: list[str] | None = None, doc_ids: list[str] | None = None,
-                  es_url: str | None = None) -> list[str]:
-    """Kept for callers of the former best-effort sync: the changes are already in the outbox; drain it."""
-    import os
-
-    from search.backends import ES_URL_ENV
-
-    return drain_outbox(db, es_url or os.environ.get(ES_URL_ENV, "").strip() or None)

@@ -15,7 +15,7 @@ from pipelines.services.config import Config
 class Status:
     units: list[dict]
     quarantined: list[dict]  # {source, sha256, unit, error}
-    outbox: dict | None  # {pending, applied, oldest, error, error_at} when an external index is configured
+    outbox: dict | None  # {pending, applied, oldest, error, error_at} once an external index is fed
 
     def to_dict(self) -> dict:
         out: dict = {"units": self.units, "quarantined": self.quarantined}
@@ -27,5 +27,5 @@ class Status:
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
     quarantined = [{"source": q.source, "sha256": q.sha256, "unit": q.unit, "error": q.error}
                    for q in documents.quarantined(db)]
-    lag = dataclasses.asdict(outbox.lag(db)) if config.es_url else None
+    lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
     return Status(unit_status(db), quarantined, lag)

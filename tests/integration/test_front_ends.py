@@ -67,6 +67,7 @@ def test_a_web_correction_reaches_the_elasticsearch_outbox(home_copy: Path) -> N
     home = Home(home_copy)
     with closing(connect(home.catalog)) as db:
         add_user(db, "ratsoat", "reviewer", PASSWORD)
+        outbox.enable(db)  # as `reindex --backend elasticsearch` does when it first builds the index
         queued = len(outbox.pending(db))
     app = create_app(Config(home, es_url=UNREACHABLE_ES))
     with TestClient(app) as client:

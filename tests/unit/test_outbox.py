@@ -43,7 +43,16 @@ class FakeIndex:
 
 @pytest.fixture
 def db(tmp_path: Path):
-    return connect(tmp_path / "catalog.sqlite3")
+    db = connect(tmp_path / "catalog.sqlite3")
+    outbox.enable(db)  # as the first `reindex --backend elasticsearch` does
+    return db
+
+
+def test_nothing_is_queued_before_an_external_index_was_built(tmp_path: Path) -> None:
+    db = connect(tmp_path / "fresh.sqlite3")
+    with Tx(db):
+        outbox.add(db, "file", "f1")
+    assert not outbox.enabled(db) and outbox.pending(db) == []
 
 
 def test_rows_are_written_only_when_the_change_commits(db) -> None:
@@ -87,7 +96,10 @@ def test_a_failed_drain_keeps_the_rows_and_status_shows_the_lag(db, tmp_path: Pa
     config = Config(Home(tmp_path), es_url="http://es")
     lag = current_status(db, config).outbox
     assert lag is not None and lag["pending"] == 1 and "connection refused" in lag["error"]
-    assert current_status(db, dataclasses.replace(config, es_url=None)).outbox is None
+    # once fed, the lag shows even where the URL is not set (a command run without it must not hide it)
+    assert current_status(db, dataclasses.replace(config, es_url=None)).outbox["pending"] == 1
+    assert current_status(connect(tmp_path / "fresh.sqlite3"), dataclasses.replace(config, es_url=None)
+                          ).outbox is None
     index = FakeIndex()
     assert drain_outbox(db, "http://es", connect=lambda url: index) == []
     assert index.calls == [("delete_document", "d1")]
