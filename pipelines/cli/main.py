@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ingest.ocr import OcrError
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import date_option, open_catalog, pass_home
@@ -58,13 +59,15 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
         raise click.UsageError("use either --unit or --unit-from-folder, not both")
     opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
                          jobs=jobs or cfg.jobs, ocr=ocr_mode, dpi=dpi,
-                         settings=cfg.ocr_settings(lang=lang, timeout=page_timeout))
+                         settings=cfg.ocr_settings(lang=lang, timeout=page_timeout), es_url=cfg.es_url)
     home = cfg.home
     home.create()
     db = connect(home.catalog)
     progress = BatchProgress(quiet=as_json)
     try:
         summary = ingest(home, db, list(paths), opts, progress)
+    except OcrError as exc:  # an unknown engine (MINHCHUNG_OCR_ENGINE): refused before anything is read
+        raise click.UsageError(str(exc)) from exc
     finally:
         progress.close()
     if as_json:

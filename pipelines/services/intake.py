@@ -27,7 +27,7 @@ from pipelines.catalog.home import Home
 from pipelines.catalog.read import quarantine
 from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
 from pipelines.services.classify import classify_pending
-from pipelines.services.search import sync_external
+from pipelines.services.search import drain_outbox
 
 
 @dataclass
@@ -42,6 +42,7 @@ class IngestOptions:
     pixel_limit: int = DEFAULT_PIXEL_LIMIT
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     index_set: str | None = None  # None: the catalog's (or the default)
+    es_url: str | None = None  # Elasticsearch fed from the outbox after the batch (Config.es_url)
 
 
 @dataclass
@@ -91,7 +92,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
     _run_pages(db, opts, summary, executor, progress)
     classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
     summary.files_classified = len(classified)
-    summary.search_warnings = sync_external(db, shas=classified)
+    summary.search_warnings = drain_outbox(db, opts.es_url)
     summary.quarantined = quarantine(db, batch=True)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary

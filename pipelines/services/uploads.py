@@ -185,7 +185,7 @@ class IntakeWorker:
 
         folder = Path(job.folder)
         opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs,
-                             settings=self.config.ocr_settings())
+                             settings=self.config.ocr_settings(), es_url=self.config.es_url)
         db = connect(self.home.catalog)
         try:
             summary = ingest(self.home, db, [folder], opts, progress)
