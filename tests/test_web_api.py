@@ -21,7 +21,8 @@ from web_support import PASSWORD, ROLE_USER, born_digital_pdf, copy_home, login
 from ingest.text import fold
 from pipelines.catalog.db import connect
 from pipelines.services.config import Config
-from pipelines.web import api_read, api_write, create_app, pages_auth, pages_read, pages_write
+from pipelines.web import create_app
+from pipelines.web.app import FEATURES
 
 MISSING_JOB = "0" * 16
 # Every route but the public ones: (method, path, permission); {doc} is a real document id.
@@ -82,8 +83,7 @@ def test_the_route_table_covers_every_route(app):
     declared = {(m, re.sub(r"\?.*", "", p)) for m, p, _ in ROUTES}
     templated = {(m, re.sub(r"\{doc\}", "{doc_id}", p).replace(MISSING_JOB, "{job_id}").replace("/1", "/{page}"))
                  for m, p in declared}
-    routers = (api_read.router, api_write.router, pages_auth.router, pages_read.router, pages_write.router)
-    actual = {(m, r.path) for router in routers for r in router.routes for m in r.methods if m != "HEAD"}
+    actual = {(m, r.path) for feature in FEATURES for r in feature.router.routes for m in r.methods if m != "HEAD"}
     assert actual - PUBLIC == templated
     schema = client_for(app).get("/api/openapi.json").json()
     assert {p for p in schema["paths"]} == {p for _, p in actual if p.startswith("/api/")} - {"/api/openapi.json"}

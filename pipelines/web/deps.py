@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -14,9 +14,7 @@ from fastapi.responses import HTMLResponse
 from pipelines.catalog.db import connect
 from pipelines.services.users import ROLE_VI, User, get_user
 from pipelines.web.security import csrf_ok, csrf_token
-
-if TYPE_CHECKING:
-    from pipelines.web.app import WebState
+from pipelines.web.state import WebState
 
 PERMISSION_VI = {"read": "xem và tra cứu", "upload": "tiếp nhận hồ sơ", "correct": "rà soát, sửa thông tin",
                  "admin": "quản trị"}

@@ -1,15 +1,25 @@
-"""A reviewer's corrections from the web (form or API) turned into :mod:`pipelines.services.review` changes."""
+"""Review: a reviewer's corrections from the document page's form (``POST /documents/{id}/corrections``)
+and from the JSON API (``POST /api/documents/{id}/corrections``), turned into
+:mod:`pipelines.services.review` changes; every change goes to the audit log."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
 
 from pipelines.services import review as corrections
 from pipelines.services.active import active_index_set
-from pipelines.web import records
-from pipelines.web.views import InputError, plan_or_503
+from pipelines.web import records, views
+from pipelines.web.deps import Reviewer, catalog
+from pipelines.web.models import CSRF, AuditOut, CorrectionIn, CorrectionOut, DocId
+
+router = APIRouter()
 
 
 @dataclass
@@ -45,12 +55,45 @@ def apply_review(db: sqlite3.Connection, doc_id: str, who: str, review: Review, 
     if only_changed:
         wanted = [c for c in wanted if corrections.current_value(db, doc_id, c.field) != c.value]
     if not wanted:
-        raise InputError("Không có thay đổi nào để lưu.")
+        raise views.InputError("Không có thay đổi nào để lưu.")
     indicator_ids = {ind.id for ind in active_index_set(db).indicators()}
-    requirement_ids = set(records.requirement_names(plan_or_503(db)))
+    requirement_ids = set(records.requirement_names(views.plan_or_503(db)))
     note = (review.note or "").strip() or None
     try:
         checked = [corrections.validate(c, indicator_ids, requirement_ids) for c in wanted]
         return corrections.correct(db, doc_id, checked, who, note)
     except corrections.CorrectionError as exc:
-        raise InputError(str(exc)) from exc
+        raise views.InputError(str(exc)) from exc
+
+
+@router.post("/documents/{doc_id}/corrections", include_in_schema=False)
+def correct_form(request: Request, doc_id: str, user: Reviewer,
+                 doc_type: Annotated[str, Form(max_length=10)] = "", issued: Annotated[str, Form(max_length=20)] = "",
+                 add_indicator: Annotated[str, Form(max_length=40)] = "",
+                 remove_indicator: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+                 attach_requirement: Annotated[str, Form(max_length=80)] = "",
+                 detach_requirement: Annotated[list[str], Form()] = [],  # noqa: B006
+                 note: Annotated[str, Form(max_length=2000)] = "", q: Annotated[str, Form(max_length=500)] = "",
+                 ) -> Response:
+    review = Review(doc_type=doc_type or None, issued=views.parse_day(issued, "Ngày ban hành"),
+                    add_indicators=[add_indicator], remove_indicators=remove_indicator,
+                    attach_requirements=[attach_requirement], detach_requirements=detach_requirement, note=note)
+    with catalog(request) as db:
+        views.document_or_404(db, doc_id)
+        entries = apply_review(db, doc_id, user.name, review, only_changed=True)
+    back = f"/documents/{quote(doc_id)}?saved={len(entries)}" + (f"&q={quote(q)}" if q else "")
+    return RedirectResponse(back + "#audit", 303)
+
+
+@router.post("/api/documents/{doc_id}/corrections", response_model=CorrectionOut, tags=["review"],
+             responses={404: {"description": "no such document"}, **CSRF})
+def api_correct(request: Request, doc_id: DocId, body: CorrectionIn, user: Reviewer) -> CorrectionOut:
+    """Correct the type or issue date, add/remove indicators, attach a document to a plan requirement by
+    hand; every change goes to the audit log with who, when, before, after and the note."""
+    review = Review(doc_type=body.doc_type or None, issued=body.issued, add_indicators=body.add_indicators,
+                    remove_indicators=body.remove_indicators, attach_requirements=body.attach_requirements,
+                    detach_requirements=body.detach_requirements, note=body.note)
+    with catalog(request) as db:
+        views.document_or_404(db, doc_id)
+        entries = apply_review(db, doc_id, user.name, review)
+    return CorrectionOut(entries=[AuditOut.model_validate(e) for e in entries])

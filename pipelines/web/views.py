@@ -16,10 +16,10 @@ from classify.yamlfile import DataFileError
 from pipelines.assessment import gaps
 from pipelines.assessment.plan import Plan, requirements_for
 from pipelines.catalog.home import Home
-from pipelines.services.gaps import build_report
 from pipelines.services import review as corrections
 from pipelines.services import search as searching
 from pipelines.services.active import active_index_set, active_plan
+from pipelines.services.gaps import build_report
 from pipelines.web import images, records
 from search.analysis import Query, QueryError, find_matches, parse_query
 from search.backends import backend_name

@@ -1,4 +1,8 @@
-"""Logging in and out: the login page and form, and the same for the JSON API (``/api/login``, ``/api/me``)."""
+"""Accounts: the login page and form, logging out, the same for the JSON API (``/api/login``, ``/api/logout``,
+``/api/me``), the admin's user list (``/api/users``) and ``/``, which sends each role to its first page.
+
+Logins are rate-limited per client address and per user name (:class:`~pipelines.web.security.LoginLimiter`).
+"""
 
 from __future__ import annotations
 
@@ -7,44 +11,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
 
-from pipelines.services.users import PERMISSIONS, User, authenticate, end_sessions
-from pipelines.web.deps import AnyPoster, LoggedIn, catalog, render, web
+from pipelines.services.users import PERMISSIONS, User, authenticate, end_sessions, list_users
+from pipelines.web.deps import Admin, AnyPoster, AnyUser, LoggedIn, catalog, render, web
+from pipelines.web.models import LoginIn, MeOut, UserOut
 from pipelines.web.security import csrf_token
 
 router = APIRouter()
 
 
-class LoginIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
-
-
-class MeOut(BaseModel):
-    name: str
-    role: str
-    role_vi: str
-    permissions: list[str]
-    csrf_token: str = Field(description="Send it as the X-CSRF-Token header with every POST.")
-
-
-def _client(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it."""
     return request.client.host if request.client else "unknown"
 
 
 def attempt_login(request: Request, name: str, password: str) -> User:
     """Check the password under the rate limit; on success start a fresh session (new CSRF token)."""
     limiter = web(request).limiter
-    ip = _client(request)
-    wait = limiter.retry_after(ip, name)
+    address = client_address(request)
+    wait = limiter.retry_after(address, name)
     if wait is not None:
         raise HTTPException(429, f"Đăng nhập sai quá nhiều lần: thử lại sau {wait} giây.",
                             headers={"Retry-After": str(wait)})
     with catalog(request) as db:
         user = authenticate(db, name, password)
     if user is None:
-        limiter.failed(ip, name)
+        limiter.failed(address, name)
         raise HTTPException(401, "Sai tên đăng nhập hoặc mật khẩu.")
     limiter.succeeded(name)
     request.session.clear()
@@ -66,6 +58,11 @@ def me_out(request: Request, user: User) -> MeOut:
                  permissions=sorted(PERMISSIONS[user.role]), csrf_token=csrf_token(request))
 
 
+@router.get("/", include_in_schema=False)
+def home(user: AnyUser) -> Response:
+    return RedirectResponse("/intake" if user.role == "clerk" else "/search", 303)
+
+
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str | None = None) -> Response:
     return render(request, "login.html", {"next": _local(next), "error": None})
@@ -73,9 +70,9 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", include_in_schema=False)
 def login_form(request: Request, username: Annotated[str, Form(max_length=64)] = "",
-                     password: Annotated[str, Form(max_length=1024)] = "",
-                     next: Annotated[str, Form(max_length=2000)] = "/search",
-                     csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "") -> Response:
+               password: Annotated[str, Form(max_length=1024)] = "",
+               next: Annotated[str, Form(max_length=2000)] = "/search",
+               csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "") -> Response:
     expected = request.session.get("csrf")
     if not expected or not secrets.compare_digest(csrf_token_field.encode(), expected.encode()):
         return render(request, "login.html", {"next": _local(next), "error": "Phiên làm việc đã hết hạn: "
@@ -119,3 +116,10 @@ def api_logout(request: Request, user: AnyPoster) -> Response:
 def api_me(request: Request, user: LoggedIn) -> MeOut:
     """The logged-in user, their permissions and the session's CSRF token."""
     return me_out(request, user)
+
+
+@router.get("/api/users", response_model=list[UserOut], tags=["admin"])
+def api_users(request: Request, user: Admin) -> list[UserOut]:
+    """The users and their roles (admin only; users are managed with 'minhchung users')."""
+    with catalog(request) as db:
+        return [UserOut(name=u.name, role=u.role, role_vi=u.role_vi) for u in list_users(db)]

@@ -1,4 +1,5 @@
-"""Pydantic models of the JSON API (they make the OpenAPI schema at ``/api/openapi.json``)."""
+"""Pydantic models of the JSON API (they make the OpenAPI schema at ``/api/openapi.json``), and the input
+types and documented error answers the feature modules share."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 Short = Annotated[str, StringConstraints(max_length=80)]
+Filter = Annotated[str, StringConstraints(max_length=200)]  # a unit, type or indicator to filter by
+DocId = Annotated[str, StringConstraints(max_length=100)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such document or page"}}
+CSRF: dict[int | str, dict[str, Any]] = {403: {"description": "role not allowed, or missing/wrong X-CSRF-Token"}}
 
 
 class HitOut(BaseModel):
@@ -202,3 +207,16 @@ class UserOut(BaseModel):
     name: str
     role: str
     role_vi: str
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class MeOut(BaseModel):
+    name: str
+    role: str
+    role_vi: str
+    permissions: list[str]
+    csrf_token: str = Field(description="Send it as the X-CSRF-Token header with every POST.")

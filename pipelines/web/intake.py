@@ -1,41 +1,27 @@
-"""The pages that change something: a reviewer's correction form and the clerk's intake (upload, progress)."""
+"""Intake: the clerk's upload page and form, a job's progress page, and the same as JSON (``/api/uploads``:
+queue files or a zip, list jobs, one job's progress) with the quarantine list (``GET /api/quarantine``).
+
+Upload requests are limited in size (``UploadLimitMiddleware``); every POST needs the session's CSRF token.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import StringConstraints
 
 from pipelines.catalog import read as report
 from pipelines.services.uploads import Job, UploadError, store_uploads
 from pipelines.services.users import User
 from pipelines.web import records, views
-from pipelines.web.deps import Clerk, ClerkPoster, Reviewer, catalog, render, web
-from pipelines.web.review import Review, apply_review
+from pipelines.web.deps import Clerk, ClerkPoster, Reader, catalog, render, web
+from pipelines.web.models import CSRF, JobOut, QuarantinedOut
 
-router = APIRouter(include_in_schema=False)
-
-
-@router.post("/documents/{doc_id}/corrections")
-def correct_form(request: Request, doc_id: str, user: Reviewer,
-                 doc_type: Annotated[str, Form(max_length=10)] = "", issued: Annotated[str, Form(max_length=20)] = "",
-                 add_indicator: Annotated[str, Form(max_length=40)] = "",
-                 remove_indicator: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-                 attach_requirement: Annotated[str, Form(max_length=80)] = "",
-                 detach_requirement: Annotated[list[str], Form()] = [],  # noqa: B006
-                 note: Annotated[str, Form(max_length=2000)] = "", q: Annotated[str, Form(max_length=500)] = "",
-                 ) -> Response:
-    review = Review(doc_type=doc_type or None, issued=views.parse_day(issued, "Ngày ban hành"),
-                    add_indicators=[add_indicator], remove_indicators=remove_indicator,
-                    attach_requirements=[attach_requirement], detach_requirements=detach_requirement, note=note)
-    with catalog(request) as db:
-        views.document_or_404(db, doc_id)
-        entries = apply_review(db, doc_id, user.name, review, only_changed=True)
-    back = f"/documents/{quote(doc_id)}?saved={len(entries)}" + (f"&q={quote(q)}" if q else "")
-    return RedirectResponse(back + "#audit", 303)
+router = APIRouter()
 
 
 def _intake_context(request: Request) -> dict:
@@ -44,11 +30,6 @@ def _intake_context(request: Request) -> dict:
         quarantined = report.quarantine(db)
     return {"units": [u.name for u in plan.units], "jobs": web(request).intake.list(), "quarantined": quarantined,
             "today": date.today().isoformat(), "max_mb": web(request).settings.max_upload_bytes / 1024**2}
-
-
-@router.get("/intake")
-def intake_page(request: Request, user: Clerk) -> Response:
-    return render(request, "intake.html", {**_intake_context(request), "error": None})
 
 
 def submit_upload(request: Request, user: User, files: list[UploadFile], unit: str, received: date) -> Job:
@@ -70,7 +51,16 @@ def submit_upload(request: Request, user: User, files: list[UploadFile], unit: s
     return worker.submit(job_id, folder, names, known.name, received, user.name)
 
 
-@router.post("/intake")
+def job_out(job: Job) -> JobOut:
+    return JobOut.model_validate({**dataclasses.asdict(job), "url": f"/intake/{job.id}"})
+
+
+@router.get("/intake", include_in_schema=False)
+def intake_page(request: Request, user: Clerk) -> Response:
+    return render(request, "intake.html", {**_intake_context(request), "error": None})
+
+
+@router.post("/intake", include_in_schema=False)
 def intake_form(request: Request, user: ClerkPoster,
                 files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
                 unit: Annotated[str, Form(max_length=200)] = "",
@@ -85,7 +75,7 @@ def intake_form(request: Request, user: ClerkPoster,
     return RedirectResponse(f"/intake/{job.id}", 303)
 
 
-@router.get("/intake/{job_id}")
+@router.get("/intake/{job_id}", include_in_schema=False)
 def job_page(request: Request, job_id: str, user: Clerk) -> Response:
     job = web(request).intake.get(job_id)
     if job is None:
@@ -93,3 +83,36 @@ def job_page(request: Request, job_id: str, user: Clerk) -> Response:
     with catalog(request) as db:
         documents = [records.document_record(db, doc) for d in job.documents if (doc := records.doc_file(db, d))]
     return render(request, "job.html", {"job": job, "documents": documents})
+
+
+@router.post("/api/uploads", response_model=JobOut, status_code=202, tags=["intake"],
+             responses={413: {"description": "over the upload size limit"}, **CSRF})
+def api_upload(request: Request, user: ClerkPoster,
+               files: Annotated[list[UploadFile], File(description="PDF, TIFF, JPEG, PNG or ZIP files")],
+               unit: Annotated[str, Form(min_length=1, max_length=200)], received: Annotated[date, Form()]) -> JobOut:
+    """Queue files (or a zip) received from a unit; processing runs in the background — poll the job."""
+    return job_out(submit_upload(request, user, files, unit, received))
+
+
+@router.get("/api/uploads", response_model=list[JobOut], tags=["intake"])
+def api_jobs(request: Request, user: Clerk) -> list[JobOut]:
+    """Intake jobs since the server started, newest first."""
+    return [job_out(j) for j in web(request).intake.list()]
+
+
+@router.get("/api/uploads/{job_id}", response_model=JobOut, tags=["intake"],
+            responses={404: {"description": "no such job"}})
+def api_job(request: Request, job_id: Annotated[str, StringConstraints(max_length=40)],
+            user: Clerk) -> JobOut:
+    """One intake job's progress: stage, pages done of total, and when done its documents and quarantine."""
+    job = web(request).intake.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"Không có đợt tiếp nhận «{job_id}».")
+    return job_out(job)
+
+
+@router.get("/api/quarantine", response_model=list[QuarantinedOut], tags=["intake"])
+def api_quarantine(request: Request, user: Reader) -> list[QuarantinedOut]:
+    """Files that could not be processed, with the reason."""
+    with catalog(request) as db:
+        return [QuarantinedOut.model_validate(q) for q in report.quarantine(db)]

@@ -1,29 +1,24 @@
-"""The pages an inspector reads: search, a document with its pages, the gap matrix and a unit's gaps."""
+"""Search: the search page (one box, filters, facets, pagination) and ``GET /api/search``."""
 
 from __future__ import annotations
 
 import math
-from typing import Annotated
-from urllib.parse import urlencode
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from classify.doctype import TYPES
-from pipelines.assessment import formats as gap_reports
-from pipelines.assessment import gaps
 from pipelines.services.active import active_index_set
 from pipelines.web import records, views
-from pipelines.web.deps import AnyUser, Reader, catalog, render, web
+from pipelines.web.deps import Reader, catalog, render, web
+from pipelines.web.models import Filter, HitOut, SearchOut
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 IN_PERIOD = {"": None, "yes": True, "no": False}
 Short = Annotated[str, Query(max_length=200)]
-
-
-@router.get("/")
-def home(user: AnyUser) -> Response:
-    return RedirectResponse("/intake" if user.role == "clerk" else "/search", 303)
 
 
 def _link(params: dict[str, str | int], **changes: str | int) -> str:
@@ -31,7 +26,7 @@ def _link(params: dict[str, str | int], **changes: str | int) -> str:
     return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
 
 
-@router.get("/search")
+@router.get("/search", include_in_schema=False)
 def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_length=500)] = "",
                 unit: Short = "", type: Short = "", indicator: Short = "",
                 date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
@@ -47,7 +42,7 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         plan = views.plan_or_503(db)
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
         result = views.run_search(db, q, filters, size, (page - 1) * size,
-                                   cache=web(request).search_cache) if q.strip() else None
+                                  cache=web(request).search_cache) if q.strip() else None
         recent = records.list_documents(db, unit or None, 50, 0)[1] if result is None else []
     pages = math.ceil(result.total / size) if result else 0
     facet_links = {name: [(value, count, _link(params, **{key: value}))
@@ -60,24 +55,22 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators})
 
 
-@router.get("/documents/{doc_id}")
-def document_page(request: Request, doc_id: str, user: Reader,
-                  q: Annotated[str, Query(max_length=500)] = "") -> Response:
+@router.get("/api/search", response_model=SearchOut, tags=["search"])
+def api_search(request: Request, user: Reader, q: Annotated[str, Query(min_length=1, max_length=500)],
+               unit: Annotated[list[Filter], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+               type: Annotated[list[Filter], Query()] = [],  # noqa: B006
+               indicator: Annotated[list[Filter], Query()] = [],  # noqa: B006
+               date_from: Annotated[date | None, Query(alias="from")] = None,
+               date_to: Annotated[date | None, Query(alias="to")] = None,
+               in_period: bool | None = None, sort: Literal["relevance", "date"] = "relevance",
+               limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+               ) -> SearchOut:
+    """Full-text search over pages, with or without diacritics (query syntax: README, *Search*)."""
+    filters = views.make_filters(unit, type, indicator, date_from, date_to, in_period)
     with catalog(request) as db:
-        view = views.document_view(db, web(request).home, doc_id, q)
-        review = views.review_options(db, view["record"]) if user.can("correct") else None
-    saved = request.query_params.get("saved")
-    return render(request, "document.html", {**view, "review": review, "saved": saved})
-
-
-@router.get("/gaps")
-def gaps_page(request: Request, user: Reader, unit: Short = "") -> Response:
-    with catalog(request) as db:
-        report = views.gap_report(db)
-    chosen = None
-    if unit:
-        chosen = report.unit_gaps(unit)
-        if chosen is None:
-            raise views.InputError(f"Không có đơn vị «{unit[:80]}» trong kế hoạch {report.plan.id}.")
-    return render(request, "gaps.html", {"report": report, **gap_reports.matrix(report), "chosen": chosen,
-                                         "statuses": gaps.STATUSES})
+        result = views.run_search(db, q, filters, limit, offset, sort, web(request).search_cache)
+    hits = [HitOut(doc_id=h.doc_id, page=h.page, score=h.score, snippet_html=h.snippet, unit=h.unit,
+                   doc_type=h.doc_type, symbol=h.symbol, issued=h.issued, subject=h.subject, source=h.source,
+                   url=f"/documents/{h.doc_id}?q={quote(q)}#page-{h.page}") for h in result.hits]
+    return SearchOut(query=q, total=result.total, offset=offset, limit=limit, took_ms=round(result.took_ms, 1),
+                     hits=hits, facets=result.facets)

@@ -1,0 +1,132 @@
+"""Documents: the document page (facts, page images with the hits, review form, audit log) and the JSON
+API of documents, pages (text, hit boxes, image), downloads (original, searchable PDF) and the audit log.
+
+Files are only ever found by document id: no path from the client reaches the file system.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from ingest.pages import PageError
+from ingest.searchable import PageText, searchable_pdf
+from pipelines.services import review as corrections
+from pipelines.services.active import active_index_set
+from pipelines.web import images, records, views
+from pipelines.web.deps import Reader, catalog, render, web
+from pipelines.web.downloads import EXT, MEDIA, attachment, download_name
+from pipelines.web.models import NOT_FOUND, AuditOut, BoxOut, DocId, DocumentListOut, DocumentOut, Filter, PageOut
+
+router = APIRouter()
+
+
+@router.get("/documents/{doc_id}", include_in_schema=False)
+def document_page(request: Request, doc_id: str, user: Reader,
+                  q: Annotated[str, Query(max_length=500)] = "") -> Response:
+    with catalog(request) as db:
+        view = views.document_view(db, web(request).home, doc_id, q)
+        review = views.review_options(db, view["record"]) if user.can("correct") else None
+    saved = request.query_params.get("saved")
+    return render(request, "document.html", {**view, "review": review, "saved": saved})
+
+
+def document_out(record: dict, names: dict[str, str]) -> DocumentOut:
+    first = record["source_pages"][0]
+    pages = [{"page": p["n"] - first + 1, "file_page": p["n"], "method": p["method"], "confidence": p["confidence"]}
+             for p in record["pages"]]
+    indicators = [{"id": t["id"], "name": names.get(t["id"]), "score": t.get("score"), "why": t.get("why") or [],
+                   "corrected": bool(t.get("corrected"))} for t in record.get("indicators") or []]
+    base = f"/api/documents/{record['id']}"
+    links = {"page": f"/documents/{record['id']}", "original": f"{base}/original",
+             "searchable_pdf": f"{base}/searchable.pdf", "audit": f"{base}/audit"}
+    fields = {k: record.get(k) for k in DocumentOut.model_fields if k not in ("pages", "indicators", "links")}
+    return DocumentOut.model_validate({**fields, "pages": pages, "indicators": indicators, "links": links})
+
+
+@router.get("/api/documents", response_model=DocumentListOut, tags=["documents"])
+def api_documents(request: Request, user: Reader, unit: Filter | None = None,
+                  limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+                  ) -> DocumentListOut:
+    """Documents, newest received first, facts with reviewers' corrections applied."""
+    with catalog(request) as db:
+        total, rows = records.list_documents(db, unit, limit, offset)
+        names = records.indicator_names(active_index_set(db))
+    return DocumentListOut(total=total, offset=offset, limit=limit, documents=[document_out(r, names) for r in rows])
+
+
+@router.get("/api/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses=NOT_FOUND)
+def api_document(request: Request, doc_id: DocId, user: Reader) -> DocumentOut:
+    """One document: type, symbol, dates, issuer, signer, subject, indicators with reasons, corrections."""
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+        return document_out(records.document_record(db, doc), records.indicator_names(active_index_set(db)))
+
+
+@router.get("/api/documents/{doc_id}/pages/{page}", response_model=PageOut, tags=["documents"], responses=NOT_FOUND)
+def api_page(request: Request, doc_id: DocId, page: int, user: Reader,
+             q: Annotated[str, Query(max_length=500)] = "") -> PageOut:
+    """A page's OCR text (hits of ``q`` marked) and the boxes of the hits on the page image."""
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+        row = records.page_row(db, doc, page)
+        if row is None:
+            raise HTTPException(404, f"Văn bản {doc_id} không có trang {page} (có {doc.page_count} trang).")
+        view = views.page_view(web(request).home, doc, row, views.query_or_none(q))
+    return PageOut(doc_id=doc.id, page=view.page, file_page=view.file_page, method=view.method,
+                   confidence=view.confidence, text=view.text, text_html=str(view.text_html), hits=view.hits,
+                   image_url=f"/api/documents/{doc.id}/pages/{view.page}/image", image_width=view.image_width,
+                   image_height=view.image_height,
+                   boxes=[BoxOut(text=b.text, left=b.left, top=b.top, width=b.width, height=b.height)
+                          for b in view.boxes])
+
+
+@router.get("/api/documents/{doc_id}/pages/{page}/image", tags=["documents"], response_class=FileResponse,
+            responses={200: {"content": {"image/jpeg": {}}}, **NOT_FOUND})
+def api_page_image(request: Request, doc_id: DocId, page: int, user: Reader) -> FileResponse:
+    """The page as a JPEG, 1100 px wide at most (the word boxes of ``/pages/{page}`` are in its pixels)."""
+    state = web(request)
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+    if not 1 <= page <= doc.page_count:
+        raise HTTPException(404, f"Văn bản {doc_id} không có trang {page} (có {doc.page_count} trang).")
+    try:
+        path = images.page_image(state.image_cache, state.home.blob_path(doc.sha256), doc.sha256, doc.kind,
+                                 doc.file_page(page), doc.dpi)
+    except PageError as exc:
+        raise HTTPException(422, f"Không dựng được ảnh trang {page}: {exc}") from exc
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/api/documents/{doc_id}/original", tags=["documents"], response_class=FileResponse,
+            responses={200: {"content": {m: {} for m in MEDIA.values()}}, **NOT_FOUND})
+def api_original(request: Request, doc_id: DocId, user: Reader) -> FileResponse:
+    """The original file exactly as received (the whole file the document was cut from)."""
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+    return FileResponse(web(request).home.blob_path(doc.sha256), media_type=MEDIA.get(doc.kind),
+                        filename=download_name(doc, EXT.get(doc.kind, "")))
+
+
+@router.get("/api/documents/{doc_id}/searchable.pdf", tags=["documents"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **NOT_FOUND})
+def api_searchable(request: Request, doc_id: DocId, user: Reader) -> Response:
+    """The document's pages as a PDF with an invisible OCR text layer (searchable, copyable)."""
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+        rows = records.page_rows(db, doc)
+    pages = [PageText(r["n"], r["method"], records.loads(r["words"], []), records.loads(r["matrix"], None), doc.dpi)
+             for r in rows]
+    data = searchable_pdf(web(request).home.blob_path(doc.sha256), doc.kind, pages)
+    name = download_name(doc, f" [{doc.id}].pdf")
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": attachment(name)})
+
+
+@router.get("/api/documents/{doc_id}/audit", response_model=list[AuditOut], tags=["review"], responses=NOT_FOUND)
+def api_audit(request: Request, doc_id: DocId, user: Reader) -> list[AuditOut]:
+    """Every change reviewers made to the document: who, when, before, after, note."""
+    with catalog(request) as db:
+        doc = views.document_or_404(db, doc_id)
+        return [AuditOut.model_validate(e) for e in corrections.audit_log(db, doc.id)]

@@ -1,0 +1,39 @@
+"""What the web app keeps between requests (``app.state.web``): the data home, its settings, the templates,
+the login limiter and the intake worker. Routes and helpers reach it through :func:`pipelines.web.deps.web`,
+never through :mod:`pipelines.web.app` (which imports the routes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+from pipelines.catalog.home import Home
+from pipelines.services.uploads import IntakeWorker
+from pipelines.web.security import LoginLimiter
+from search.backends.sqlite import ColumnsCache
+
+DEFAULT_MAX_UPLOAD = 200 * 1024**2
+UPLOAD_PATHS = ("/api/uploads", "/intake")  # POSTed to with files (the upload limit applies there)
+SESSION_COOKIE = "minhchung_session"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD  # (the login limits and cookie settings go straight to their
+    page_size: int = 20                         # LoginLimiter and SessionMiddleware in create_app)
+
+
+@dataclass
+class WebState:
+    home: Home
+    settings: WebSettings
+    templates: Jinja2Templates
+    limiter: LoginLimiter
+    intake: IntakeWorker
+    search_cache: ColumnsCache = field(default_factory=ColumnsCache)  # page columns shared by all requests
+
+    @property
+    def image_cache(self) -> Path:
+        return self.home.root / "cache" / "web"
