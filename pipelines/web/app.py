@@ -20,35 +20,53 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
+from functools import partial
 from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
 from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
 from pipelines.services.users import ensure_table
-from pipelines.web import auth, documents, errors, gaps, intake, review, search
-from pipelines.web.security import LoginLimiter, SecurityHeadersMiddleware, UploadLimitMiddleware, load_secret
-from pipelines.web.state import DEFAULT_MAX_UPLOAD, SESSION_COOKIE, UPLOAD_PATHS, WebSettings, WebState
+from pipelines.web import auth, deps, documents, errors, gaps, intake, review, search
+from pipelines.web.body_limit import BodyLimitMiddleware
+from pipelines.web.security import LoginLimiter, SecurityHeadersMiddleware, load_secret
+from pipelines.web.state import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_UPLOAD,
+    SESSION_COOKIE,
+    UPLOAD_PATHS,
+    WebSettings,
+    WebState,
+)
 from pipelines.web.templating import templates
 
 FEATURES = (auth, search, documents, gaps, review, intake)
 
 
-def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, login_failures: int = 5,
-               login_window: float = 300.0, session_hours: float = 8.0, secure_cookies: bool = False,
-               intake_jobs: int | None = None) -> FastAPI:
-    """The ASGI app for one data home (created if missing). ``max_upload_bytes`` limits one upload request;
-    ``login_failures`` failed logins in ``login_window`` seconds per IP or user name block logins (429);
+def _may_upload(home: Home, scope: Scope) -> bool:
+    return deps.session_may(home, scope.get("session") or {}, "upload")
+
+
+def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,
+               login_failures: int = 5, login_window: float = 300.0, session_hours: float = 8.0,
+               secure_cookies: bool = False, intake_jobs: int | None = None) -> FastAPI:
+    """The ASGI app for one data home (created if missing).
+
+    ``max_upload_bytes`` limits one upload request of a logged-in clerk, ``max_body_bytes`` every other
+    request body (413 past either); ``login_failures`` failed logins in ``login_window`` seconds per IP or
+    user name block logins (429);
     ``secure_cookies`` marks the session cookie Secure (serve behind HTTPS); ``intake_jobs``: OCR processes."""
     home = config.home
     home.create()
     with closing(connect(home.catalog)) as db:
         ensure_table(db)
-    settings = WebSettings(max_upload_bytes)
+    settings = WebSettings(max_upload_bytes, max_body_bytes)
     limiter = LoginLimiter(login_failures, login_window)
     state = WebState(home, settings, templates(), limiter, IntakeWorker(config, intake_jobs))
 
@@ -67,7 +85,10 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, lo
     for feature in FEATURES:
         app.include_router(feature.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("pipelines.web") / "static")), name="static")
-    app.add_middleware(UploadLimitMiddleware, max_bytes=max_upload_bytes, paths=UPLOAD_PATHS)
+    # The last added runs first: security headers, then the session (decoded from the signed cookie), then
+    # the body limit, which needs the session to tell a clerk's upload from anyone else's request.
+    app.add_middleware(BodyLimitMiddleware, max_body=max_body_bytes, max_upload=max_upload_bytes,
+                       upload_paths=UPLOAD_PATHS, may_upload=partial(_may_upload, home), refuse=errors.refuse_body)
     app.add_middleware(SessionMiddleware, secret_key=load_secret(home), session_cookie=SESSION_COOKIE,
                        max_age=int(session_hours * 3600), same_site="lax", https_only=secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -4,14 +4,15 @@ the permission check, CSRF, and rendering a template with the common context."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from pipelines.catalog.db import connect
+from pipelines.catalog.home import Home
 from pipelines.services.users import ROLE_VI, User, get_user
 from pipelines.web.security import csrf_ok, csrf_token
 from pipelines.web.state import WebState
@@ -34,14 +35,30 @@ def catalog(request: Request) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
-def session_user(request: Request) -> User | None:
-    """The logged-in user, if the session names one whose sessions are still valid."""
-    name, version = request.session.get("user"), request.session.get("v")
+def user_of(db: sqlite3.Connection, session: Mapping[str, Any]) -> User | None:
+    """The user a (signed, decoded) session names, if their sessions are still valid (not logged out since,
+    password unchanged, not removed)."""
+    name, version = session.get("user"), session.get("v")
     if not isinstance(name, str):
         return None
+    user = get_user(db, name)
+    return user if user is not None and user.version == version else None
+
+
+def session_may(home: Home, session: Mapping[str, Any], permission: str) -> bool:
+    """Does the session belong to a valid user holding ``permission``? (Outside a request: middleware.)"""
+    if not isinstance(session.get("user"), str):
+        return False  # no look-up for a request without a login
+    with closing(connect(home.catalog)) as db:
+        user = user_of(db, session)
+    return user is not None and user.can(permission)
+
+
+def session_user(request: Request) -> User | None:
+    """The logged-in user, if the session names one whose sessions are still valid."""
     with catalog(request) as db:
-        user = get_user(db, name)
-    if user is None or user.version != version:
+        user = user_of(db, request.session)
+    if user is None:
         request.session.pop("user", None)
         request.session.pop("v", None)
         return None

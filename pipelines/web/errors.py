@@ -13,13 +13,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
+from pipelines.web.body_limit import BodyTooLarge
 from pipelines.web.deps import render
 from pipelines.web.views import InputError
 
 log = logging.getLogger("minhchung.web")
 TITLES = {400: "Yêu cầu không hợp lệ", 401: "Cần đăng nhập", 403: "Không có quyền", 404: "Không tìm thấy",
-          405: "Phương thức không được hỗ trợ", 413: "Tệp quá lớn", 422: "Dữ liệu không hợp lệ",
+          405: "Phương thức không được hỗ trợ", 413: "Dữ liệu gửi lên quá lớn", 422: "Dữ liệu không hợp lệ",
           429: "Thử quá nhiều lần", 500: "Lỗi hệ thống"}
 
 
@@ -79,7 +81,26 @@ async def input_error(request: Request, exc: Exception) -> Response:
     return page(request, 422, str(exc))
 
 
+def too_large(request: Request, message: str) -> Response:
+    """413: the request body is over its limit (JSON with ``code`` under /api/, a page elsewhere)."""
+    headers = {"Connection": "close"}
+    if is_api(request):
+        return JSONResponse({"detail": message, "code": "body_too_large"}, 413, headers=headers)
+    return page(request, 413, message, headers=headers)
+
+
+async def refuse_body(scope: Scope, message: str) -> Response:
+    """:class:`~pipelines.web.body_limit.BodyLimitMiddleware`'s answer, before any route ran."""
+    return too_large(Request(scope), message)
+
+
+async def body_too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    return too_large(request, str(exc.detail))
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(InputError, input_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_input)

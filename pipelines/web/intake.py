@@ -1,7 +1,8 @@
 """Intake: the clerk's upload page and form, a job's progress page, and the same as JSON (``/api/uploads``:
 queue files or a zip, list jobs, one job's progress) with the quarantine list (``GET /api/quarantine``).
 
-Upload requests are limited in size (``UploadLimitMiddleware``); every POST needs the session's CSRF token.
+Uploads are the only large request bodies the app takes, and only from a logged-in clerk's session
+(:mod:`pipelines.web.body_limit`); every POST needs the session's CSRF token.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Security pieces of the web app: the session secret, the login rate limit, CSRF tokens, the upload limit.
+"""Security pieces of the web app: the session secret, the login rate limit, CSRF tokens, security headers.
 
 - Sessions: Starlette's signed cookie (itsdangerous, HMAC-SHA1 over the secret below), HttpOnly and
   SameSite=Lax, Secure when ``--secure-cookies`` (behind HTTPS); they expire after ``session_hours``.
@@ -7,13 +7,11 @@
   which a cross-site form cannot send, and the app answers no CORS preflight.
 - Login rate limit: ``max_failures`` failed logins within ``window`` seconds from one IP address, or for
   one user name, block further attempts (429 with Retry-After) until the oldest failure ages out.
-- Uploads: the request body is counted as it arrives and cut off with 413 past the limit (also when the
-  client sends no Content-Length), before anything is stored.
+- Request bodies: limited per route and session before anything reads them, in :mod:`pipelines.web.body_limit`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import threading
@@ -22,7 +20,6 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,50 +99,6 @@ async def csrf_ok(request: Request) -> bool:
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     return bool(given) and secrets.compare_digest(str(given).encode(), expected.encode())
-
-
-def _limit_text(max_bytes: int) -> str:
-    return f"{max_bytes / 1024**2:.0f} MB" if max_bytes >= 1024**2 else f"{max_bytes} byte"
-
-
-class UploadLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` on the upload paths with 413 (pure ASGI, streaming).
-
-    A declared Content-Length over the limit is refused at once; otherwise the body is counted as the
-    app reads it and an HTTPException(413) is raised from ``receive`` (FastAPI passes it through)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, paths: tuple[str, ...]) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.paths = paths
-
-    def message(self) -> str:
-        return f"Tệp tải lên quá lớn: giới hạn mỗi lần tải là {_limit_text(self.max_bytes)}."
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            body = json.dumps({"detail": self.message()}, ensure_ascii=False).encode()
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                                    (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
-            await send({"type": "http.response.body", "body": body})
-            return
-        seen = 0
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise HTTPException(413, self.message())
-            return message
-
-        await self.app(scope, counting_receive, send)
 
 
 class SecurityHeadersMiddleware:

@@ -14,15 +14,17 @@ from pipelines.services.uploads import IntakeWorker
 from pipelines.web.security import LoginLimiter
 from search.backends.sqlite import ColumnsCache
 
-DEFAULT_MAX_UPLOAD = 200 * 1024**2
-UPLOAD_PATHS = ("/api/uploads", "/intake")  # POSTed to with files (the upload limit applies there)
+DEFAULT_MAX_UPLOAD = 200 * 1024**2  # one upload request of a logged-in clerk
+DEFAULT_MAX_BODY = 64 * 1024  # any other request body (forms, JSON), and an upload without a clerk's session
+UPLOAD_PATHS = ("/api/uploads", "/intake")  # POSTed to with files (the upload limit applies there only)
 SESSION_COOKIE = "minhchung_session"
 
 
 @dataclass(frozen=True)
 class WebSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD  # (the login limits and cookie settings go straight to their
-    page_size: int = 20                         # LoginLimiter and SessionMiddleware in create_app)
+    max_body_bytes: int = DEFAULT_MAX_BODY      # LoginLimiter and SessionMiddleware in create_app)
+    page_size: int = 20
 
 
 @dataclass
