@@ -15,7 +15,7 @@ from pipelines.catalog.home import Home
 from pipelines.services.config import Config
 from pipelines.services.users import add_user
 from pipelines.web import create_app
-from pipelines.web.security import LoginLimiter
+from pipelines.web.login_limit import LoginLimiter
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_logout_ends_every_session_of_the_user(home):
 def test_login_rate_limit_per_ip_and_per_user_name(home):
     clock = [1000.0]
     app = create_app(Config(home))
-    app.state.web.limiter = LoginLimiter(5, 300.0, clock=lambda: clock[0])
+    # both limits at 5 here (the per-address default is 50: tests/web/test_login_limit.py)
+    app.state.web.limiter = LoginLimiter(per_name=5, per_address=5, window=300.0, clock=lambda: clock[0])
     attacker = client_for(app, ip="10.9.9.9")
     for _ in range(5):
         assert attacker.post("/api/login", json={"username": "thanhtra", "password": "sai-mat-khau"}).status_code == 401

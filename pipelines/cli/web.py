@@ -24,9 +24,13 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
               help="A login lasts this long.")
 @click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (when served over HTTPS).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="OCR processes for uploads (default: cores).")
+@click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None,
+              help="Behind a reverse proxy: trust its X-Forwarded-For/-Proto headers when the connection comes from "
+                   "these addresses (comma-separated IPs or networks, '*' for any), so logins are limited per client "
+                   "address rather than the proxy's. Default: trust none.")
 @click.pass_obj
 def serve_cmd(cfg: Config, host: str, port: int, max_upload_mb: int, session_hours: float, secure_cookies: bool,
-              jobs: int | None) -> None:
+              jobs: int | None, forwarded_allow_ips: str | None) -> None:
     """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
 
@@ -39,7 +43,8 @@ def serve_cmd(cfg: Config, host: str, port: int, max_upload_mb: int, session_hou
         if not list_users(db):
             click.echo("no users yet: create one with 'minhchung users add NAME --role admin'", err=True)
     click.echo(f"minhchung: http://{host}:{port}/ (data home {home.root}); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(forwarded_allow_ips),
+                forwarded_allow_ips=forwarded_allow_ips)
 
 
 def _password(stdin: bool, confirm: bool = True) -> str:

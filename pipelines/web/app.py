@@ -35,7 +35,8 @@ from pipelines.services.uploads import IntakeWorker
 from pipelines.services.users import ensure_table
 from pipelines.web import auth, deps, documents, errors, gaps, intake, review, search
 from pipelines.web.body_limit import BodyLimitMiddleware
-from pipelines.web.security import LoginLimiter, SecurityHeadersMiddleware, load_secret
+from pipelines.web.login_limit import DEFAULT_PER_ADDRESS, DEFAULT_PER_NAME, DEFAULT_WINDOW, LoginLimiter
+from pipelines.web.security import SecurityHeadersMiddleware, load_secret
 from pipelines.web.state import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_UPLOAD,
@@ -54,20 +55,21 @@ def _may_upload(home: Home, scope: Scope) -> bool:
 
 
 def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,
-               login_failures: int = 5, login_window: float = 300.0, session_hours: float = 8.0,
-               secure_cookies: bool = False, intake_jobs: int | None = None) -> FastAPI:
+               login_failures_per_name: int = DEFAULT_PER_NAME,
+               login_failures_per_address: int = DEFAULT_PER_ADDRESS, login_window: float = DEFAULT_WINDOW,
+               session_hours: float = 8.0, secure_cookies: bool = False, intake_jobs: int | None = None) -> FastAPI:
     """The ASGI app for one data home (created if missing).
 
     ``max_upload_bytes`` limits one upload request of a logged-in clerk, ``max_body_bytes`` every other
-    request body (413 past either); ``login_failures`` failed logins in ``login_window`` seconds per IP or
-    user name block logins (429);
+    request body (413 past either); ``login_failures_per_name`` failed logins for one user name, or
+    ``login_failures_per_address`` from one address, in ``login_window`` seconds block logins (429);
     ``secure_cookies`` marks the session cookie Secure (serve behind HTTPS); ``intake_jobs``: OCR processes."""
     home = config.home
     home.create()
     with closing(connect(home.catalog)) as db:
         ensure_table(db)
     settings = WebSettings(max_upload_bytes, max_body_bytes)
-    limiter = LoginLimiter(login_failures, login_window)
+    limiter = LoginLimiter(login_failures_per_name, login_failures_per_address, login_window)
     state = WebState(home, settings, templates(), limiter, IntakeWorker(config, intake_jobs))
 
     @asynccontextmanager

@@ -1,7 +1,7 @@
 """Accounts: the login page and form, logging out, the same for the JSON API (``/api/login``, ``/api/logout``,
 ``/api/me``), the admin's user list (``/api/users``) and ``/``, which sends each role to its first page.
 
-Logins are rate-limited per client address and per user name (:class:`~pipelines.web.security.LoginLimiter`).
+Logins are rate-limited per user name and per client address (:mod:`pipelines.web.login_limit`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ router = APIRouter()
 
 
 def client_address(request: Request) -> str:
-    """The client's address as the server sees it."""
+    """The client's address as the server sees it (the proxy's client with ``--forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -38,7 +38,7 @@ def attempt_login(request: Request, name: str, password: str) -> User:
     if user is None:
         limiter.failed(address, name)
         raise HTTPException(401, "Sai tên đăng nhập hoặc mật khẩu.")
-    limiter.succeeded(name)
+    limiter.succeeded(address, name)
     request.session.clear()
     request.session.update({"user": user.name, "v": user.version})
     csrf_token(request)

@@ -1,12 +1,11 @@
-"""Security pieces of the web app: the session secret, the login rate limit, CSRF tokens, security headers.
+"""Security pieces of the web app: the session secret, CSRF tokens, the security headers.
 
 - Sessions: Starlette's signed cookie (itsdangerous, HMAC-SHA1 over the secret below), HttpOnly and
   SameSite=Lax, Secure when ``--secure-cookies`` (behind HTTPS); they expire after ``session_hours``.
 - CSRF: a random token per session (synchronizer token); forms send it as the field ``csrf_token``,
   JSON POSTs as the header ``X-CSRF-Token``. ``POST /api/login`` needs none: it only accepts a JSON body,
   which a cross-site form cannot send, and the app answers no CORS preflight.
-- Login rate limit: ``max_failures`` failed logins within ``window`` seconds from one IP address, or for
-  one user name, block further attempts (429 with Retry-After) until the oldest failure ages out.
+- Login rate limit: per user name and per address, in :mod:`pipelines.web.login_limit`.
 - Request bodies: limited per route and session before anything reads them, in :mod:`pipelines.web.body_limit`.
 """
 
@@ -14,10 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 
 from starlette.requests import Request
@@ -41,42 +36,6 @@ def load_secret(home: Home) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_urlsafe(48))
     return path.read_text(encoding="ascii").strip()
-
-
-class LoginLimiter:
-    """Failed logins per IP address and per user name in a sliding window (thread-safe, in memory)."""
-
-    def __init__(self, max_failures: int = 5, window: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, at: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= at - self.window:
-            times.popleft()
-        return times
-
-    def retry_after(self, ip: str, name: str) -> int | None:
-        """Seconds until another attempt is allowed, or None when it is allowed now."""
-        at = self.clock()
-        with self._lock:
-            waits = [times[0] + self.window - at for key in (f"ip:{ip}", f"user:{name.lower()}")
-                     if len(times := self._recent(key, at)) >= self.max_failures]
-        return max(1, int(max(waits)) + 1) if waits else None
-
-    def failed(self, ip: str, name: str) -> None:
-        at = self.clock()
-        with self._lock:
-            for key in (f"ip:{ip}", f"user:{name.lower()}"):
-                self._recent(key, at).append(at)
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(f"user:{name.lower()}", None)
 
 
 def csrf_token(request: Request) -> str:

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from pipelines.catalog.home import Home
 from pipelines.services.uploads import IntakeWorker
-from pipelines.web.security import LoginLimiter
+from pipelines.web.login_limit import LoginLimiter
 from search.backends.sqlite import ColumnsCache
 
 DEFAULT_MAX_UPLOAD = 200 * 1024**2  # one upload request of a logged-in clerk
