@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from classify.agency import agency_bodies, display_title, signer_name
 from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
 from ingest.text import fold
@@ -96,6 +98,27 @@ def _place(before: str) -> str | None:
     place = re.split(r"[^\w\s]|[_\d]", place)[-1]  # "…Hạnh phúc_____ Hà Nội" → "Hà Nội"
     place = " ".join(place.split())
     return place if 2 <= len(place) <= 50 and not is_header_line(place) else None
+
+
+def _place_as_dated(name: str, place: str | None) -> str:
+    """``name`` with its place name as spelled on the địa danh line when OCR lost letters of it in the header
+    ("Ủy ban nhân dân huyện Krông Pc" over "Krông Pắc, ngày …" → "… huyện Krông Pắc"). A local body dates its
+    documents at its own place (Nghị định 30/2020), so the two agree up to OCR errors. Only a header word left
+    without a vowel (never a Vietnamese syllable) counts as damaged: a date line misread the other way
+    ("Krông Púc") changes nothing."""
+    want = (place or "").split()
+    words = name.split()
+    if not want or len(words) <= len(want) or any(_vowelless(w) for w in want):
+        return name
+    tail = " ".join(words[-len(want):])
+    if (not any(_vowelless(w) for w in tail.split())
+            or Levenshtein.normalized_similarity(letters(tail), letters(place)) < 0.75):
+        return name
+    return " ".join([*words[:-len(want)], *want])
+
+
+def _vowelless(word: str) -> bool:
+    return any(c.isalpha() for c in word) and not re.search(r"[aeiouy]", fold(word))
 
 
 def find_subject(lines: list[str], title_index: int | None, symbol_index: int | None) -> str | None:
@@ -244,7 +267,7 @@ def extract(lines: list[str], title_index: int | None = None, subject_on_title: 
     if symbol is None and not has_national_header(lines):
         header_end = 0  # no header block (a continuation page scanned on its own): no issuer, no date
     issued, place = find_date(lines, 0, max(header_end + 2, 6) if header_end else 0)
-    bodies = agency_bodies(lines[:header_end])
+    bodies = [_place_as_dated(body, place) for body in agency_bodies(lines[:header_end])]
     issuer = bodies[-1] if bodies else None
     parent = bodies[-2] if len(bodies) > 1 else None
     subject = subject_on_title or find_subject(lines, title_index, symbol_index)

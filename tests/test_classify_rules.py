@@ -206,6 +206,17 @@ def test_agency_names_from_interleaved_text_layer() -> None:
     assert agency_bodies(["VĂN PHÒNG CHÍNH", "PHỦ"]) == ["Văn phòng Chính phủ"]
 
 
+def test_place_name_damaged_in_the_header_is_spelled_as_on_the_date_line() -> None:
+    # a phone photo: OCR lost the "Ắ" of "PẮC" in the header, the địa danh line kept it
+    header = ("ỦY BAN NHÂN DÂN HUYỆN KRÔNG PC\nSố: 05/CT-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "Độc lập - Tự do - Hạnh phúc\nKrông Pắc, ngày 14 tháng 6 năm 2023\nCHỈ THỊ")
+    assert extract(lines(header), 5).issuer == "Ủy ban nhân dân huyện Krông Pắc"
+    # a date line misread the other way leaves a sound header alone; so does an unrelated place
+    misread = header.replace("KRÔNG PC", "KRÔNG PẮC").replace("Krông Pắc,", "Krông Púc,")
+    assert extract(lines(misread), 5).issuer == "Ủy ban nhân dân huyện Krông Pắc"
+    assert extract(lines(header.replace("Krông Pắc,", "Đắk Lắk,")), 5).issuer == "Ủy ban nhân dân huyện Krông Pc"
+
+
 def test_page_without_header_has_no_issuer_or_date() -> None:
     meta = extract(lines("2\nvà tổ chức thực hiện.\n" + KH_SIGNATURE))
     assert meta.issuer is None and meta.issued is None and meta.symbol is None
