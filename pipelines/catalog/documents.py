@@ -152,6 +152,25 @@ def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[Quarantined
     return [QuarantinedFile(r["source"], r["sha256"], r["unit"], r["error"]) for r in rows]
 
 
+def ids_with_units(db: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """Every document of a done file with its unit (a reviewer's correction, else the first source's), newest
+    file first."""
+    rows = db.execute("""
+        SELECT d.id, COALESCE(json_extract(c.value, '$'),
+                              (SELECT s.unit FROM sources s WHERE s.sha256 = d.sha256 AND s.duplicate_of IS NULL
+                               ORDER BY s.id LIMIT 1)) AS unit
+        FROM documents d JOIN files f USING (sha256)
+        LEFT JOIN corrections c ON c.doc_id = d.id AND c.field = 'unit'
+        WHERE f.status = 'done' ORDER BY f.added DESC, d.sha256, d.first_page""").fetchall()
+    return [(r["id"], r["unit"]) for r in rows]
+
+
+def done_doc_row(db: sqlite3.Connection, doc: str) -> DocRow | None:
+    """The document, when its file is done (the web shows no other)."""
+    row = db.execute(f"{_DOC_ROWS} WHERE d.id=? AND f.status='done'", (doc,)).fetchone()
+    return DocRow(*row) if row else None
+
+
 def page_rows(db: sqlite3.Connection, doc: DocRow, page: int | None = None) -> list[sqlite3.Row]:
     """The stored pages of a document (all, or its ``page``-th, 1-based), with words and cleaning matrix."""
     if page is None:

@@ -24,10 +24,10 @@ from pipelines.catalog import files
 from pipelines.catalog.db import Tx
 from pipelines.catalog.files import SourceRow
 from pipelines.catalog.home import Home
-from pipelines.catalog.read import quarantine
 from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
 from pipelines.services.classify import classify_pending
 from pipelines.services.search import drain_outbox
+from pipelines.services.status import quarantined
 
 
 @dataclass
@@ -93,7 +93,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
     classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
     summary.files_classified = len(classified)
     summary.search_warnings = drain_outbox(db, opts.es_url)
-    summary.quarantined = quarantine(db, batch=True)
+    summary.quarantined = quarantined(db, batch=True)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
 

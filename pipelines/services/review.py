@@ -29,6 +29,10 @@ class CorrectionError(ValueError):
     pass
 
 
+class NothingToCorrect(CorrectionError):
+    """Every value given equals the current one (or none was given)."""
+
+
 @dataclass(frozen=True)
 class Change:
     field: str
@@ -118,7 +122,7 @@ def review(db: sqlite3.Connection, config: Config, doc: str, changes: list[Chang
     if only_changed:
         changes = [c for c in changes if current_value(db, doc, c.field) != c.value]
     if not changes:
-        raise CorrectionError("nothing to correct")
+        raise NothingToCorrect("nothing to correct")
     indicator_ids = {ind.id for ind in active_index_set(db).indicators()}
     needs_plan = any(c.field.startswith("requirement:") for c in changes)
     req_ids = set(requirement_ids(active_plan(db))) if needs_plan else None

@@ -107,6 +107,11 @@ def drain_outbox(db: sqlite3.Connection, es_url: str | None, batch: int = 200,
     """
     if not es_url:
         return []
+    if not outbox.enabled(db):
+        return ["Elasticsearch not updated: it holds no index of this catalog yet; run 'minhchung reindex --backend "
+                "elasticsearch' once to build it, and later changes reach it by themselves"]
+    if not outbox.pending(db, 1):
+        return []
     try:
         backend = (connect or (lambda url: open_backend("elasticsearch", url=url)))(es_url)
         while entries := outbox.pending(db, batch):

@@ -24,8 +24,12 @@ class Status:
         return out
 
 
+def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
+    """Quarantined files and refused zip entries with their reasons (``batch``: of the ingest batch only)."""
+    return [{"source": q.source, "sha256": q.sha256, "unit": q.unit, "error": q.error}
+            for q in documents.quarantined(db, batch)]
+
+
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
-    quarantined = [{"source": q.source, "sha256": q.sha256, "unit": q.unit, "error": q.error}
-                   for q in documents.quarantined(db)]
     lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
-    return Status(unit_status(db), quarantined, lag)
+    return Status(unit_status(db), quarantined(db), lag)

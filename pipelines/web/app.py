@@ -70,7 +70,7 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
         ensure_table(db)
     settings = WebSettings(max_upload_bytes, max_body_bytes)
     limiter = LoginLimiter(login_failures_per_name, login_failures_per_address, login_window)
-    state = WebState(home, settings, templates(), limiter, IntakeWorker(config, intake_jobs))
+    state = WebState(config, settings, templates(), limiter, IntakeWorker(config, intake_jobs))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -12,10 +12,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from ingest.pages import PageError
-from ingest.searchable import PageText, searchable_pdf
-from pipelines.services import review as corrections
+from pipelines.catalog.records import DocumentRecord
+from pipelines.services import documents as docs
+from pipelines.services import review
 from pipelines.services.active import active_index_set
-from pipelines.web import images, records, views
+from pipelines.services.export import document_pdf
+from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.downloads import EXT, MEDIA, attachment, download_name
 from pipelines.web.models import NOT_FOUND, AuditOut, BoxOut, DocId, DocumentListOut, DocumentOut, Filter, PageOut
@@ -33,7 +35,9 @@ def document_page(request: Request, doc_id: str, user: Reader,
     return render(request, "document.html", {**view, "review": review, "saved": saved})
 
 
-def document_out(record: dict, names: dict[str, str]) -> DocumentOut:
+def document_out(doc: DocumentRecord, names: dict[str, str]) -> DocumentOut:
+    """The API's view of a document, derived from its record (tests/unit/test_record_contract.py)."""
+    record = doc.to_export()
     first = record["source_pages"][0]
     pages = [{"page": p["n"] - first + 1, "file_page": p["n"], "method": p["method"], "confidence": p["confidence"]}
              for p in record["pages"]]
@@ -52,8 +56,8 @@ def api_documents(request: Request, user: Reader, unit: Filter | None = None,
                   ) -> DocumentListOut:
     """Documents, newest received first, facts with reviewers' corrections applied."""
     with catalog(request) as db:
-        total, rows = records.list_documents(db, unit, limit, offset)
-        names = records.indicator_names(active_index_set(db))
+        total, rows = docs.list_documents(db, unit, limit, offset)
+        names = docs.indicator_names(active_index_set(db))
     return DocumentListOut(total=total, offset=offset, limit=limit, documents=[document_out(r, names) for r in rows])
 
 
@@ -62,7 +66,7 @@ def api_document(request: Request, doc_id: DocId, user: Reader) -> DocumentOut:
     """One document: type, symbol, dates, issuer, signer, subject, indicators with reasons, corrections."""
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
-        return document_out(records.document_record(db, doc), records.indicator_names(active_index_set(db)))
+        return document_out(docs.document_record(db, doc.id), docs.indicator_names(active_index_set(db)))
 
 
 @router.get("/api/documents/{doc_id}/pages/{page}", response_model=PageOut, tags=["documents"], responses=NOT_FOUND)
@@ -71,7 +75,7 @@ def api_page(request: Request, doc_id: DocId, page: int, user: Reader,
     """A page's OCR text (hits of ``q`` marked) and the boxes of the hits on the page image."""
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
-        row = records.page_row(db, doc, page)
+        row = docs.page_row(db, doc, page)
         if row is None:
             raise HTTPException(404, f"Văn bản {doc_id} không có trang {page} (có {doc.page_count} trang).")
         view = views.page_view(web(request).home, doc, row, views.query_or_none(q))
@@ -116,10 +120,7 @@ def api_searchable(request: Request, doc_id: DocId, user: Reader) -> Response:
     """The document's pages as a PDF with an invisible OCR text layer (searchable, copyable)."""
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
-        rows = records.page_rows(db, doc)
-    pages = [PageText(r["n"], r["method"], records.loads(r["words"], []), records.loads(r["matrix"], None), doc.dpi)
-             for r in rows]
-    data = searchable_pdf(web(request).home.blob_path(doc.sha256), doc.kind, pages)
+        data = document_pdf(web(request).home, db, doc.row)
     name = download_name(doc, f" [{doc.id}].pdf")
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": attachment(name)})
 
@@ -129,4 +130,4 @@ def api_audit(request: Request, doc_id: DocId, user: Reader) -> list[AuditOut]:
     """Every change reviewers made to the document: who, when, before, after, note."""
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
-        return [AuditOut.model_validate(e) for e in corrections.audit_log(db, doc.id)]
+        return [AuditOut.model_validate(e) for e in review.audit_log(db, doc.id)]

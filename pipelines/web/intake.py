@@ -15,10 +15,11 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import StringConstraints
 
-from pipelines.catalog import read as report
+from pipelines.services import documents as docs
+from pipelines.services import status
 from pipelines.services.uploads import Job, UploadError, store_uploads
 from pipelines.services.users import User
-from pipelines.web import records, views
+from pipelines.web import views
 from pipelines.web.deps import Clerk, ClerkPoster, Reader, catalog, render, web
 from pipelines.web.models import CSRF, JobOut, QuarantinedOut
 
@@ -28,7 +29,7 @@ router = APIRouter()
 def _intake_context(request: Request) -> dict:
     with catalog(request) as db:
         plan = views.plan_or_503(db)
-        quarantined = report.quarantine(db)
+        quarantined = status.quarantined(db)
     return {"units": [u.name for u in plan.units], "jobs": web(request).intake.list(), "quarantined": quarantined,
             "today": date.today().isoformat(), "max_mb": web(request).settings.max_upload_bytes / 1024**2}
 
@@ -82,7 +83,7 @@ def job_page(request: Request, job_id: str, user: Clerk) -> Response:
     if job is None:
         raise HTTPException(404, "Không có đợt tiếp nhận này (máy chủ chỉ nhớ các đợt từ lần khởi động gần nhất).")
     with catalog(request) as db:
-        documents = [records.document_record(db, doc) for d in job.documents if (doc := records.doc_file(db, d))]
+        documents = [docs.document_record(db, d).to_export() for d in job.documents if docs.doc_file(db, d)]
     return render(request, "job.html", {"job": job, "documents": documents})
 
 
@@ -116,4 +117,4 @@ def api_job(request: Request, job_id: Annotated[str, StringConstraints(max_lengt
 def api_quarantine(request: Request, user: Reader) -> list[QuarantinedOut]:
     """Files that could not be processed, with the reason."""
     with catalog(request) as db:
-        return [QuarantinedOut.model_validate(q) for q in report.quarantine(db)]
+        return [QuarantinedOut.model_validate(q) for q in status.quarantined(db)]

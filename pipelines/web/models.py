@@ -62,6 +62,14 @@ class PageSummaryOut(BaseModel):
     confidence: float | None
 
 
+class AttachmentOut(BaseModel):
+    """A part issued with the document (a regulation issued by a decision, an appendix)."""
+
+    type: str | None
+    title: str | None
+    source_pages: list[int]
+
+
 class DocumentOut(BaseModel):
     id: str
     sha256: str
@@ -85,6 +93,10 @@ class DocumentOut(BaseModel):
     recipients: list[str] | None
     indicators: list[IndicatorOut]
     in_period: bool | None
+    authority: str | None = Field(description="Thẩm quyền ký, e.g. “KT. Chủ tịch”")
+    issuer_kind: str | None = Field(description="Loại cơ quan ban hành: SO, HUYEN, XA, CA, VKS, TA, THADS, …")
+    party: bool | None = Field(description="Văn bản của Đảng (số ký hiệu kiểu “12-KH/HU”)")
+    attachments: list[AttachmentOut] | None
     corrected: list[CorrectedOut]
     pages: list[PageSummaryOut]
     links: dict[str, str]

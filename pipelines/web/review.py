@@ -4,22 +4,24 @@ and from the JSON API (``POST /api/documents/{id}/corrections``), turned into
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pipelines.services import review as corrections
-from pipelines.services.active import active_index_set
-from pipelines.web import records, views
-from pipelines.web.deps import Reviewer, catalog
+from classify.yamlfile import DataFileError
+from pipelines.services import review as service
+from pipelines.web import views
+from pipelines.web.deps import Reviewer, catalog, web
 from pipelines.web.models import CSRF, AuditOut, CorrectionIn, CorrectionOut, DocId
 
 router = APIRouter()
+log = logging.getLogger("minhchung.web.review")
 
 
 @dataclass
@@ -33,37 +35,37 @@ class Review:
     note: str | None = None
 
 
-def changes(review: Review) -> list[corrections.Change]:
+def changes(review: Review) -> list[service.Change]:
     out = []
     if review.doc_type:
-        out.append(corrections.Change("doc_type", review.doc_type))
+        out.append(service.Change("doc_type", review.doc_type))
     if review.issued:
-        out.append(corrections.Change("issued", review.issued.isoformat()))
-    out += [corrections.Change(f"indicator:{i}", True) for i in dict.fromkeys(review.add_indicators) if i]
-    out += [corrections.Change(f"indicator:{i}", False) for i in dict.fromkeys(review.remove_indicators) if i]
-    out += [corrections.Change(f"requirement:{r}", True) for r in dict.fromkeys(review.attach_requirements) if r]
-    out += [corrections.Change(f"requirement:{r}", False) for r in dict.fromkeys(review.detach_requirements) if r]
+        out.append(service.Change("issued", review.issued.isoformat()))
+    out += [service.Change(f"indicator:{i}", True) for i in dict.fromkeys(review.add_indicators) if i]
+    out += [service.Change(f"indicator:{i}", False) for i in dict.fromkeys(review.remove_indicators) if i]
+    out += [service.Change(f"requirement:{r}", True) for r in dict.fromkeys(review.attach_requirements) if r]
+    out += [service.Change(f"requirement:{r}", False) for r in dict.fromkeys(review.detach_requirements) if r]
     return out
 
 
-def apply_review(db: sqlite3.Connection, doc_id: str, who: str, review: Review, only_changed: bool = False
-                 ) -> list[dict]:
-    """Validate and store the review (one transaction, audit-logged); returns the audit entries.
+def apply_review(request: Request, db: sqlite3.Connection, doc_id: str, who: str, review: Review,
+                 only_changed: bool = False) -> list[dict]:
+    """Store the review through the review use case the CLI calls too (validated, one transaction, audit log,
+    search index and outbox, then Elasticsearch fed); returns the audit entries.
 
     ``only_changed`` drops values equal to the current ones (a form sends every field back)."""
-    wanted = changes(review)
-    if only_changed:
-        wanted = [c for c in wanted if corrections.current_value(db, doc_id, c.field) != c.value]
-    if not wanted:
-        raise views.InputError("Không có thay đổi nào để lưu.")
-    indicator_ids = {ind.id for ind in active_index_set(db).indicators()}
-    requirement_ids = set(records.requirement_names(views.plan_or_503(db)))
-    note = (review.note or "").strip() or None
     try:
-        checked = [corrections.validate(c, indicator_ids, requirement_ids) for c in wanted]
-        return corrections.correct(db, doc_id, checked, who, note)
-    except corrections.CorrectionError as exc:
+        done = service.review(db, web(request).config, doc_id, changes(review), who, review.note,
+                              only_changed=only_changed)
+    except service.NothingToCorrect as exc:
+        raise views.InputError("Không có thay đổi nào để lưu.") from exc
+    except service.CorrectionError as exc:
         raise views.InputError(str(exc)) from exc
+    except DataFileError as exc:
+        raise HTTPException(503, f"Kế hoạch đánh giá của kho dữ liệu không đọc được: {exc}") from exc
+    for warning in done.warnings:
+        log.warning("%s", warning)
+    return done.entries
 
 
 @router.post("/documents/{doc_id}/corrections", include_in_schema=False)
@@ -80,7 +82,7 @@ def correct_form(request: Request, doc_id: str, user: Reviewer,
                     attach_requirements=[attach_requirement], detach_requirements=detach_requirement, note=note)
     with catalog(request) as db:
         views.document_or_404(db, doc_id)
-        entries = apply_review(db, doc_id, user.name, review, only_changed=True)
+        entries = apply_review(request, db, doc_id, user.name, review, only_changed=True)
     back = f"/documents/{quote(doc_id)}?saved={len(entries)}" + (f"&q={quote(q)}" if q else "")
     return RedirectResponse(back + "#audit", 303)
 
@@ -95,5 +97,5 @@ def api_correct(request: Request, doc_id: DocId, body: CorrectionIn, user: Revie
                     detach_requirements=body.detach_requirements, note=body.note)
     with catalog(request) as db:
         views.document_or_404(db, doc_id)
-        entries = apply_review(db, doc_id, user.name, review)
+        entries = apply_review(request, db, doc_id, user.name, review)
     return CorrectionOut(entries=[AuditOut.model_validate(e) for e in entries])

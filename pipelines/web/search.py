@@ -11,8 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from classify.doctype import TYPES
+from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
-from pipelines.web import records, views
+from pipelines.web import views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.models import Filter, HitOut, SearchOut
 
@@ -43,7 +44,7 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
         result = views.run_search(db, q, filters, size, (page - 1) * size,
                                   cache=web(request).search_cache) if q.strip() else None
-        recent = records.list_documents(db, unit or None, 50, 0)[1] if result is None else []
+        recent = [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]] if result is None else []
     pages = math.ceil(result.total / size) if result else 0
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in (result.facets.get(name, {}) if result else {}).items()]

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from pipelines.catalog.home import Home
+from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
 from pipelines.web.login_limit import LoginLimiter
 from search.backends.sqlite import ColumnsCache
@@ -29,12 +30,16 @@ class WebSettings:
 
 @dataclass
 class WebState:
-    home: Home
+    config: Config
     settings: WebSettings
     templates: Jinja2Templates
     limiter: LoginLimiter
     intake: IntakeWorker
     search_cache: ColumnsCache = field(default_factory=ColumnsCache)  # page columns shared by all requests
+
+    @property
+    def home(self) -> Home:
+        return self.config.home
 
     @property
     def image_cache(self) -> Path:

@@ -16,11 +16,13 @@ from classify.yamlfile import DataFileError
 from pipelines.assessment import gaps
 from pipelines.assessment.plan import Plan, requirements_for
 from pipelines.catalog.home import Home
-from pipelines.services import review as corrections
+from pipelines.catalog.records import loads
+from pipelines.services import documents as docs
+from pipelines.services import review
 from pipelines.services import search as searching
 from pipelines.services.active import active_index_set, active_plan
 from pipelines.services.gaps import build_report
-from pipelines.web import images, records
+from pipelines.web import images
 from search.analysis import Query, QueryError, find_matches, parse_query
 from search.backends import backend_name
 from search.backends.sqlite import ColumnsCache
@@ -87,21 +89,21 @@ class PageView:
     error: str | None = None
 
 
-def page_view(home: Home, doc: records.DocFile, row: sqlite3.Row, query: Query | None,
+def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | None,
               original: tuple[int, int] | None = None) -> PageView:
     """One page for display; ``original`` is its raster size when the caller already knows it."""
     text = row["text"] or ""
     original = original or images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
     size = images.display_size(original)
-    words = records.loads(row["words"], [])
-    boxes = images.word_boxes(words, records.loads(row["matrix"], None), original, query) if query else []
+    words = loads(row["words"], [])
+    boxes = images.word_boxes(words, loads(row["matrix"], None), original, query) if query else []
     hits = len(find_matches(text, query)) if query else 0
     return PageView(row["n"] - doc.first_page + 1, row["n"], row["method"], row["confidence"], text,
                     images.marked_text(text, query), hits, size[0], size[1], boxes, row["error"])
 
 
-def document_or_404(db: sqlite3.Connection, doc_id: str) -> records.DocFile:
-    doc = records.doc_file(db, doc_id)
+def document_or_404(db: sqlite3.Connection, doc_id: str) -> docs.DocFile:
+    doc = docs.doc_file(db, doc_id)
     if doc is None:
         raise HTTPException(404, f"Không có văn bản mã «{doc_id[:80]}».")
     return doc
@@ -132,14 +134,14 @@ def attached(record: dict) -> list[dict]:
 
 def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None) -> dict:
     doc = document_or_404(db, doc_id)
-    record = records.document_record(db, doc)
+    record = docs.document_record(db, doc.id).to_export()
     query = query_or_none(q)
-    rows = records.page_rows(db, doc)
+    rows = docs.page_rows(db, doc)
     sizes = images.raster_sizes(home.blob_path(doc.sha256), doc.kind, [row["n"] for row in rows], doc.dpi)
     pages = [page_view(home, doc, row, query, size) for row, size in zip(rows, sizes, strict=True)]
-    names = records.indicator_names(active_index_set(db))
+    names = docs.indicator_names(active_index_set(db))
     return {"doc": doc, "record": record, "pages": pages, "indicator_names": names, "q": q or "",
-            "audit": corrections.audit_log(db, doc.id), "query_ok": query is not None or not q,
+            "audit": review.audit_log(db, doc.id), "query_ok": query is not None or not q,
             "attached": attached(record)}
 
 

@@ -112,3 +112,13 @@ def test_without_an_external_index_nothing_is_drained(db) -> None:
         outbox.add(db, "file", "f1")
     assert drain_outbox(db, None, connect=lambda url: pytest.fail("no backend may be opened")) == []
     assert len(outbox.pending(db)) == 1
+
+
+def test_a_configured_server_without_an_index_is_told_to_build_it(tmp_path: Path) -> None:
+    fresh = connect(tmp_path / "fresh.sqlite3")
+    warnings = drain_outbox(fresh, "http://es", connect=lambda url: pytest.fail("nothing to send yet"))
+    assert len(warnings) == 1 and "reindex --backend elasticsearch" in warnings[0]
+
+
+def test_nothing_pending_opens_no_connection(db) -> None:
+    assert drain_outbox(db, "http://es", connect=lambda url: pytest.fail("nothing to send")) == []
