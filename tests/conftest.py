@@ -7,26 +7,12 @@ run of the suite OCRs nothing; tests that must see OCR really run point at an em
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clihelp import copy_data_home, run_cli  # (it also points MINHCHUNG_OCR_CACHE at the shared cache)
 
 from pipelines.samples.inbox import Manifest, generate_inbox
-
-REPO = Path(__file__).resolve().parent.parent
-os.environ.setdefault("MINHCHUNG_OCR_CACHE", str(REPO / ".cache" / "ocr"))
-CLI = [sys.executable, "-m", "pipelines"]
-
-
-def run_cli(*args: str, env: dict | None = None, check_codes: tuple[int, ...] = (0, 3)) -> subprocess.CompletedProcess:
-    proc = subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=1200)
-    assert proc.returncode in check_codes, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return proc
 
 
 @pytest.fixture(scope="session")
@@ -49,5 +35,5 @@ def ingested(inbox: tuple[Path, Manifest], tmp_path_factory: pytest.TempPathFact
 def home_copy(ingested, tmp_path: Path) -> Path:
     """A private copy of the ingested home, for tests that change it (corrections, reindex, imports)."""
     home = tmp_path / "home"
-    shutil.copytree(ingested["home"], home)
+    copy_data_home(ingested["home"], home)
     return home

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
+from clihelp import copy_data_home
 from fastapi.testclient import TestClient
 
 from pipelines.catalog.db import connect
@@ -26,7 +26,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 def copy_home(source: Path, target: Path) -> Home:
     """A copy of an ingested data home (never change the session's own) with the four users."""
-    shutil.copytree(source, target)
+    copy_data_home(source, target)
     home = Home(target)
     with closing(connect(home.catalog)) as db:
         for name, role in USERS.items():
@@ -62,3 +62,15 @@ def cli(*args: str, stdin: str = "", codes: tuple[int, ...] = (0,)) -> subproces
                           timeout=120, env=os.environ.copy())
     assert proc.returncode in codes, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+def client_for(app, role: str | None = None, ip: str = "testclient") -> TestClient:
+    client = TestClient(app, client=(ip, 50000), follow_redirects=False)
+    if role:
+        login(client, ROLE_USER[role])
+    return client
+
+
+def call(client: TestClient, method: str, path: str):
+    return client.get(path) if method == "GET" else client.post(path, data={"csrf_token": client.headers.get(
+        "X-CSRF-Token", "")})

@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 import click
-from conftest import run_cli
+from clihelp import run_cli
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 from web_support import PASSWORD, login

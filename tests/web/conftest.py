@@ -3,10 +3,16 @@ the fixtures of ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import pytest
 from web_live import make_home
+from web_support import copy_home
 
+from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
+from pipelines.services.config import Config
+from pipelines.web import create_app
 
 
 @pytest.fixture
@@ -17,3 +23,24 @@ def empty_home(tmp_path) -> Home:
 @pytest.fixture(scope="module")
 def module_home(tmp_path_factory) -> Home:
     return make_home(tmp_path_factory.mktemp("web") / "home")
+
+
+# The ingested sample home (copied) and one app over it, per test module.
+@pytest.fixture(scope="module")
+def home(ingested, tmp_path_factory):
+    return copy_home(ingested["home"], tmp_path_factory.mktemp("web") / "home")
+
+
+@pytest.fixture(scope="module")
+def app(home):
+    app = create_app(Config(home), max_upload_bytes=3 * 1024 * 1024, intake_jobs=1)
+    yield app
+    app.state.web.intake.stop()
+
+
+@pytest.fixture(scope="module")
+def doc_id(home) -> str:
+    """A scanned document (OCR words and boxes): the Sở Nội vụ plan 15/KH-SNV."""
+    with closing(connect(home.catalog)) as db:
+        row = db.execute("SELECT id FROM documents WHERE facts LIKE '%15/KH-SNV%'").fetchone()
+    return row["id"]

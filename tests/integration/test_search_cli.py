@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conftest import run_cli
+from clihelp import run_cli
 
 
 def search(home, *args: str) -> dict:

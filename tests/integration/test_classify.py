@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime
 
 import pytest
-from conftest import run_cli
+from clihelp import run_cli
 
 from ingest.text import fold
 from pipelines.samples.inbox import Manifest

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 
-from conftest import run_cli
+import pytest
+from clihelp import run_cli
 
 from ingest.text import cer_any_order, squash
 
@@ -15,10 +17,14 @@ MAX_CER = 0.010
 MAX_PAGE_CER = 0.10
 
 
-def _db(ingested) -> sqlite3.Connection:
+@pytest.fixture
+def catalog_db(ingested) -> Iterator[sqlite3.Connection]:
+    """The session's catalog, closed after the test (a connection left to the garbage
+    collector may close, and checkpoint the WAL away, while another test copies the home)."""
     db = sqlite3.connect(ingested["home"] / "catalog.sqlite3")
     db.row_factory = sqlite3.Row
-    return db
+    yield db
+    db.close()
 
 
 def _page_text(db, source: str, n: int) -> sqlite3.Row:
@@ -26,8 +32,8 @@ def _page_text(db, source: str, n: int) -> sqlite3.Row:
     return db.execute("SELECT * FROM pages WHERE sha256=? AND n=?", (sha, n)).fetchone()
 
 
-def test_cer_of_pipeline_on_generated_scans_is_low(ingested):
-    db, man, prefix = _db(ingested), ingested["manifest"], ingested["root"].name
+def test_cer_of_pipeline_on_generated_scans_is_low(ingested, catalog_db):
+    db, man, prefix = catalog_db, ingested["manifest"], ingested["root"].name
     errors = chars = 0
     for f in man.good:
         for n, page in enumerate(f.pages, 1):
@@ -45,8 +51,8 @@ def test_cer_of_pipeline_on_generated_scans_is_low(ingested):
     assert errors / chars < MAX_CER, errors / chars
 
 
-def test_text_layer_pages_are_not_ocred(ingested):
-    db, man, prefix = _db(ingested), ingested["manifest"], ingested["root"].name
+def test_text_layer_pages_are_not_ocred(ingested, catalog_db):
+    db, man, prefix = catalog_db, ingested["manifest"], ingested["root"].name
     digital = [(f, n) for f in man.good for n, p in enumerate(f.pages, 1) if p.digital]
     assert digital
     for f, n in digital:
@@ -56,7 +62,7 @@ def test_text_layer_pages_are_not_ocred(ingested):
     assert ingested["summary"]["pages_text"] == len(digital)
 
 
-def test_each_bad_input_is_quarantined_with_its_reason_and_the_rest_is_done(ingested):
+def test_each_bad_input_is_quarantined_with_its_reason_and_the_rest_is_done(ingested, catalog_db):
     summary, man, prefix = ingested["summary"], ingested["manifest"], ingested["root"].name
     reasons = {q["source"]: q["error"] for q in summary["quarantined"]}
     expected = {
@@ -69,7 +75,7 @@ def test_each_bad_input_is_quarantined_with_its_reason_and_the_rest_is_done(inge
         match = [r for s, r in reasons.items() if s.endswith(name)]
         assert match and reason in match[0], (name, reasons)
     assert len(reasons) == len(expected)
-    db = _db(ingested)
+    db = catalog_db
     done = {r[0] for r in db.execute("SELECT s.source FROM sources s JOIN files f USING (sha256) "
                                      "WHERE f.status='done'")}
     assert {f"{prefix}/{f.path}" for f in man.good} <= done
@@ -111,7 +117,7 @@ def test_reingesting_the_same_inbox_does_no_ocr_work(ingested):
     assert len(again["quarantined"]) == 4  # the bad files are still bad: exit 3
 
 
-def test_same_content_under_another_name_is_a_reported_duplicate(ingested, tmp_path):
+def test_same_content_under_another_name_is_a_reported_duplicate(ingested, catalog_db, tmp_path):
     src = ingested["root"] / "Sở Nội vụ" / "KH chuyen doi vi tri cong tac 2024.tif"
     copy_dir = tmp_path / "Sở Nội vụ"
     copy_dir.mkdir()
@@ -120,7 +126,7 @@ def test_same_content_under_another_name_is_a_reported_duplicate(ingested, tmp_p
                              "--json", check_codes=(0,)).stdout)
     assert len(out["duplicates"]) == 1 and out["duplicates"][0]["same_as"].endswith(src.name)
     assert out["pages_ocr"] == 0 and out["pages_cached"] == 0
-    db = _db(ingested)
+    db = catalog_db
     sources = db.execute("SELECT source FROM sources WHERE sha256=(SELECT sha256 FROM sources WHERE source LIKE ?)",
                          ("%ban sao.tif",)).fetchall()
     assert len(sources) == 2  # both sources are kept

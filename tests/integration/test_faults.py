@@ -14,7 +14,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from conftest import CLI, run_cli
+from clihelp import CLI, run_cli
 from PIL import Image
 
 

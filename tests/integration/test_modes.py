@@ -6,7 +6,7 @@ import json
 import shutil
 import sqlite3
 
-from conftest import run_cli
+from clihelp import run_cli
 
 DIGITAL = "BC thuc hien Chi thi 10 nam 2024.pdf"
 

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-from conftest import REPO, run_cli
+from clihelp import REPO, copy_data_home, run_cli
 
 from classify.indexset import load_index_set
 from pipelines.samples.digital import digital_pdf
@@ -105,7 +105,7 @@ def test_every_cell_has_the_right_status_and_reason(scenario):
 
 def test_a_reviewers_correction_is_honoured(scenario, tmp_path):
     home = tmp_path / "home"
-    shutil.copytree(scenario["home"], home)
+    copy_data_home(scenario["home"], home)
     copy = {**scenario, "home": home}
     doc = json.loads(gaps(copy))["rows"]
     old = next(r for r in doc if r["unit"] == "Sở Ngoài Kỳ" and r["requirement"] == "B.1.9")["documents"][0]
@@ -167,7 +167,7 @@ def test_plan_check_and_units_csv(scenario, tmp_path):
     proc = run_cli("plan", "check", str(bad), check_codes=(2,))
     assert f"{bad}:" in proc.stderr and "SOO" in proc.stderr
     home = tmp_path / "home"
-    shutil.copytree(scenario["home"], home)
+    copy_data_home(scenario["home"], home)
     units = tmp_path / "units.csv"
     run_cli("--home", str(home), "units", "export", str(units), "--plan", str(scenario["plan"]), check_codes=(0,))
     text = units.read_text(encoding="utf-8-sig").replace("Sở Trống,SO,", "Sở Trống Mới,SO,Sở Trống")

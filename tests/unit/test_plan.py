@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clihelp import REPO
 
 from classify.indexset import IndexSet, load_index_set
 from pipelines.assessment.plan import Plan, PlanError, Unit, requirements_for, unit_key
@@ -17,7 +18,6 @@ from pipelines.assessment.plan_yaml import bundled_plans, load_plan
 from pipelines.assessment.units import load_units, read_units_csv, save_units, write_units_csv
 from pipelines.catalog import connect
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "domain" / "seed-plan-2024.txt"
 SAMPLE_FOLDERS = ("Sở Nội vụ", "Sở Tư pháp", "UBND huyện Krông Pắc", "Công an tỉnh")
 DISTRICTS = ("Buôn Ma Thuột", "Buôn Hồ", "Ea H'leo", "Ea Súp", "Buôn Đôn", "Cư M'gar", "Krông Búk", "Krông Năng",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import run_cli
+from clihelp import run_cli
 from pypdf import PdfReader
 
 from ingest.text import squash
