@@ -24,6 +24,9 @@ import numpy as np
 
 # Bump when any step changes: cached OCR results are keyed by it.
 PREPROCESS_VERSION = "pp3"
+# What the cache key takes: the steps' version and OpenCV's, whose own output moves between releases (5.0 → 5.1
+# changed warpAffine's rounding on ~1,400 pixels of a page, and tesseract read a header word differently).
+PREPROCESS_ID = f"{PREPROCESS_VERSION}|opencv {cv2.__version__}"
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ingest import engines
 from ingest.engines import OcrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
-from ingest.preprocess import PREPROCESS_VERSION, Cleaned, clean, rotate_half
+from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, rotate_half
 from pipelines.executors.blobs import BlobSource
 
 # Below this mean word confidence the page is tried upside down as well.
@@ -58,7 +58,7 @@ def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
     digest = hashlib.sha256(pixels)
     digest.update(repr(shape).encode())
     digest.update(engine_id.encode())
-    digest.update(PREPROCESS_VERSION.encode())
+    digest.update(PREPROCESS_ID.encode())
     return digest.hexdigest()
 
 
