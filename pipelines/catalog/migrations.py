@@ -143,6 +143,26 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 
 
+# Server-side web sessions (the cookie carries only a random id), and a stable machine code beside every
+# stored error text (quarantine reasons, page failures), so messages can be shown in the reader's language.
+V5 = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    csrf TEXT NOT NULL,
+    created TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);
+ALTER TABLE files ADD COLUMN error_code TEXT;
+ALTER TABLE sources ADD COLUMN error_code TEXT;
+ALTER TABLE pages ADD COLUMN error_code TEXT;
+ALTER TABLE jobs ADD COLUMN error_code TEXT;
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -158,6 +178,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (2, "corrections and audit log", _script(V2)),
     (3, "plan units and web users", _script(V3)),
     (4, "upload jobs and the index outbox", _script(V4)),
+    (5, "web sessions; error codes beside error texts", _script(V5)),
 ]
 LATEST = MIGRATIONS[-1][0]
 
