@@ -9,12 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from ingest.reading_order import lines_to_text
 
+# English texts of the codes (the same as the shell's catalog, pipelines/i18n/locale/en: a test checks it).
+MESSAGES = {
+    "ocr.failed": "{detail}",
+    "ocr.timeout": "tesseract timed out after {seconds} s",
+    "ocr.tesseract_failed": "tesseract failed (exit {status}): {detail}",
+    "ocr.cannot_run": "cannot run tesseract: {detail}",
+    "ocr.unknown_engine": "unknown OCR engine '{name}'; known engines: {known}",
+}
+
 
 class OcrError(RuntimeError):
-    """The OCR engine failed on a page (crashed, timed out, could not start) or is not known."""
+    """The OCR engine failed on a page (crashed, timed out, could not start) or is not known.
+
+    ``OcrError(code, **params)`` with a code of :data:`MESSAGES` (``OcrError("ocr.timeout", seconds="180")``),
+    or ``OcrError(sentence)``: an engine's own English sentence, code ``ocr.failed`` with it as ``detail``.
+    ``code`` and ``params`` (strings) let the shell translate it; ``str()`` is the English text."""
+
+    def __init__(self, code_or_message: str, **params: object) -> None:
+        self.code, self.params = "ocr.failed", {"detail": str(code_or_message)}
+        if code_or_message in MESSAGES:
+            given = {k: str(v) for k, v in params.items()}
+            try:
+                MESSAGES[code_or_message].format_map(given)
+                self.code, self.params = code_or_message, given
+            except KeyError:  # a parameter missing: keep the code's name as the detail
+                pass
+        super().__init__(MESSAGES[self.code].format_map(self.params))
+
+    def __reduce__(self) -> tuple:
+        return (partial(OcrError, self.code, **self.params), ())
 
 
 @dataclass(frozen=True)

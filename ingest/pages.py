@@ -1,6 +1,7 @@
 """Pages of a stored file: PDF text layers, page counts and page rasters (pdf2image, Pillow).
 
-Every problem raises :class:`PageError` with a sentence a clerk can act on.
+Every problem raises :class:`PageError`: a message code with its parameters (the shell shows it in the user's
+language, ``pipelines.i18n``) and an English sentence a clerk can act on as ``str()``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import logging
 import subprocess
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +27,34 @@ MIN_TEXT_CHARS = 40  # letters and digits on a page before its text layer counts
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair chatter; failures still raise
 
 
+# English texts of the codes (the same as the shell's catalog, pipelines/i18n/locale/en: a test checks it).
+MESSAGES = {
+    "file.unsupported_kind": "unsupported type '{kind}'",
+    "pdf.encrypted": "encrypted PDF: it needs a password; send it without protection",
+    "pdf.corrupt": "corrupt or truncated PDF: {detail}",
+    "pdf.no_pages": "PDF has no pages",
+    "pdf.page_too_large": "page {page} is {width}×{height} inches: {mp} MP at {dpi} dpi, over the limit of {limit} MP",
+    "image.bomb": "image too large (possible decompression bomb): {detail}",
+    "image.corrupt": "corrupt or unreadable image: {detail}",
+    "image.too_large": ("page {page} is {width}×{height} pixels, over the limit of {limit} MP "
+                        "(possible decompression bomb)"),
+    "image.truncated": "corrupt or truncated image data: {detail}",
+    "page.render_failed": "cannot be rendered: {detail}",
+    "page.render_timeout": "rendering took longer than {seconds} s",
+    "page.render_empty": "cannot be rendered: the PDF renderer returned nothing",
+}
+
+
 class PageError(RuntimeError):
-    """A file or page that cannot be read, with the reason."""
+    """A file or page that cannot be read: ``code`` and ``params`` (strings), ``str()`` the English reason."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = {k: str(v) for k, v in params.items()}
+        super().__init__(MESSAGES[code].format_map(self.params))
+
+    def __reduce__(self) -> tuple:
+        return (partial(PageError, self.code, **self.params), ())
 
 
 @dataclass
@@ -48,7 +76,7 @@ def inspect(path: Path, kind: str, dpi: int, pixel_limit: int = DEFAULT_PIXEL_LI
         return _inspect_pdf(path, dpi, pixel_limit)
     if kind in ("tiff", "jpeg", "png"):
         return FileInfo(kind, _inspect_image(path, pixel_limit))
-    raise PageError(f"unsupported type {kind!r}")
+    raise PageError("file.unsupported_kind", kind=kind)
 
 
 def _inspect_pdf(path: Path, dpi: int, pixel_limit: int) -> FileInfo:
@@ -57,22 +85,22 @@ def _inspect_pdf(path: Path, dpi: int, pixel_limit: int) -> FileInfo:
             warnings.simplefilter("ignore")
             reader = PdfReader(str(path), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
-                raise PageError("encrypted PDF: it needs a password; send it without protection")
+                raise PageError("pdf.encrypted")
             count = len(reader.pages)
             sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     except PageError:
         raise
     except FileNotDecryptedError as exc:
-        raise PageError("encrypted PDF: it needs a password; send it without protection") from exc
+        raise PageError("pdf.encrypted") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, IndexError) as exc:
-        raise PageError(f"corrupt or truncated PDF: {exc}") from exc
+        raise PageError("pdf.corrupt", detail=exc) from exc
     if count == 0:
-        raise PageError("PDF has no pages")
+        raise PageError("pdf.no_pages")
     for n, (w, h) in enumerate(sizes, 1):
         pixels = w * h * (dpi / 72) ** 2
         if pixels > pixel_limit:
-            raise PageError(f"page {n} is {w / 72:.0f}×{h / 72:.0f} inches: {pixels / 1e6:.0f} MP at {dpi} dpi, "
-                            f"over the limit of {pixel_limit / 1e6:.0f} MP")
+            raise PageError("pdf.page_too_large", page=n, width=f"{w / 72:.0f}", height=f"{h / 72:.0f}",
+                            mp=f"{pixels / 1e6:.0f}", dpi=dpi, limit=f"{pixel_limit / 1e6:.0f}")
     return FileInfo("pdf", count, text_layers(path, count))
 
 
@@ -101,9 +129,9 @@ def _open_image(path: Path, pixel_limit: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PageError(f"image too large (possible decompression bomb): {exc}") from exc
+        raise PageError("image.bomb", detail=exc) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise PageError(f"corrupt or unreadable image: {exc}") from exc
+        raise PageError("image.corrupt", detail=exc) from exc
 
 
 def _inspect_image(path: Path, pixel_limit: int) -> int:
@@ -114,8 +142,7 @@ def _inspect_image(path: Path, pixel_limit: int) -> int:
             img.seek(i)
             w, h = img.size
             if w * h > pixel_limit:
-                raise PageError(f"page {i + 1} is {w}×{h} pixels, over the limit of {pixel_limit / 1e6:.0f} MP "
-                                f"(possible decompression bomb)")
+                raise PageError("image.too_large", page=i + 1, width=w, height=h, limit=f"{pixel_limit / 1e6:.0f}")
         return frames
 
 
@@ -126,11 +153,11 @@ def raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_P
         try:
             images = convert_from_path(str(path), dpi=dpi, first_page=n, last_page=n, timeout=timeout)
         except (PDFPageCountError, PDFSyntaxError, PDFInfoNotInstalledError, OSError) as exc:
-            raise PageError(f"page {n} cannot be rendered: {str(exc).strip()[:300]}") from exc
+            raise PageError("page.render_failed", detail=str(exc).strip()[:300]) from exc
         except subprocess.TimeoutExpired as exc:
-            raise PageError(f"page {n}: rendering took longer than {timeout:g} s") from exc
+            raise PageError("page.render_timeout", seconds=f"{timeout:g}") from exc
         if not images:
-            raise PageError(f"page {n} cannot be rendered: the PDF renderer returned nothing")
+            raise PageError("page.render_empty")
         return np.asarray(images[0].convert("RGB"))
     img = _open_image(path, pixel_limit)
     with img:
@@ -140,4 +167,4 @@ def raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_P
             frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
             return np.asarray(frame.convert("RGB"))
         except (OSError, EOFError, ValueError) as exc:
-            raise PageError(f"page {n}: corrupt or truncated image data: {exc}") from exc
+            raise PageError("image.truncated", detail=exc) from exc

@@ -2,7 +2,9 @@
 
 Nothing here writes to disk. A zip member that must not be trusted (absolute name, ``..``, a link, an
 encrypted entry, a bomb) is yielded with an ``error`` instead of content, so the caller can quarantine
-it under its name; the archive itself is a source too and is kept whole.
+it under its name; the archive itself is a source too and is kept whole. Every refusal is a
+:class:`SourceError`: a message code with its parameters (the shell shows it in the user's language) and an
+English ``str()``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,43 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ingest.text import nfc
 
 SUPPORTED = ("pdf", "tiff", "jpeg", "png")
+_ACCEPTED = "(accepted: PDF, TIFF, JPEG, PNG, ZIP)"
+# English texts of the codes (the same as the shell's catalog, pipelines/i18n/locale/en: a test checks it).
+MESSAGES = {
+    "file.empty": "empty file (0 bytes)",
+    "file.office": "unsupported type: an office document (Word/Excel); scan or print it to PDF first",
+    "file.text": f"unsupported type: a text file {_ACCEPTED}",
+    "file.unknown": f"unsupported type: unrecognised binary content {_ACCEPTED}",
+    "zip.corrupt": "corrupt zip archive: {detail}",
+    "zip.too_many_files": "zip archive has {count} files, more than the limit of {limit}",
+    "zip.too_large": "zip archive would unpack to {total} bytes, more than the limit of {limit}",
+    "zip.nested": "zip nested deeper than {limit} levels",
+    "zip.refused.absolute": "zip entry refused: absolute path '{name}'",
+    "zip.refused.path": "zip entry refused: path escapes the archive '{name}'",
+    "zip.refused.link": "zip entry refused: symbolic link '{name}'",
+    "zip.encrypted": "encrypted zip entry: needs a password",
+    "zip.bomb": "zip entry refused: compression ratio {ratio}:1 looks like a zip bomb",
+}
+
+
+class SourceError(ValueError):
+    """Why a file or a zip entry is refused: ``code`` and ``params`` (strings), ``str()`` the English reason.
+    Kept on :attr:`SourceItem.error` (not raised) or returned by :func:`describe_unsupported`."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = {k: str(v) for k, v in params.items()}
+        super().__init__(MESSAGES[code].format_map(self.params))
+
+    def __reduce__(self) -> tuple:
+        return (partial(SourceError, self.code, **self.params), ())
 
 
 @dataclass(frozen=True)
@@ -40,7 +73,7 @@ class SourceItem:
     size: int
     mtime: datetime
     opener: Callable[[], BinaryIO] | None = None
-    error: str | None = None
+    error: SourceError | None = None
     is_archive: bool = False
 
     def open(self) -> BinaryIO:
@@ -68,19 +101,19 @@ def sniff(head: bytes) -> str:
     return "unknown"
 
 
-def describe_unsupported(kind: str, head: bytes) -> str:
+def describe_unsupported(kind: str, head: bytes) -> SourceError:
+    """Why content of this (unsupported) kind is refused."""
     if kind == "empty":
-        return "empty file (0 bytes)"
+        return SourceError("file.empty")
     if kind == "office":
-        return "unsupported type: an office document (Word/Excel); scan or print it to PDF first"
+        return SourceError("file.office")
     sample = head[:512]
     try:
         sample.decode("utf-8")
         text = True
     except UnicodeDecodeError:
         text = False
-    what = "a text file" if text else "unrecognised binary content"
-    return f"unsupported type: {what} (accepted: PDF, TIFF, JPEG, PNG, ZIP)"
+    return SourceError("file.text" if text else "file.unknown")
 
 
 def _file_opener(path: Path) -> Callable[[], BinaryIO]:
@@ -115,17 +148,16 @@ def _zip_members(fh: BinaryIO, archive: SourceItem, unit: str | None, limits: Zi
     try:
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError) as exc:
-        archive.error = f"corrupt zip archive: {exc}"
+        archive.error = SourceError("zip.corrupt", detail=exc)
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > limits.max_members:
-            archive.error = f"zip archive has {len(infos)} files, more than the limit of {limits.max_members}"
+            archive.error = SourceError("zip.too_many_files", count=len(infos), limit=limits.max_members)
             return
         total = sum(i.file_size for i in infos)
         if total > limits.max_total_bytes:
-            archive.error = (f"zip archive would unpack to {total:,} bytes, more than the limit of "
-                             f"{limits.max_total_bytes:,}")
+            archive.error = SourceError("zip.too_large", total=f"{total:,}", limit=f"{limits.max_total_bytes:,}")
             return
         for info in infos:
             name = nfc(info.filename.replace("\\", "/"))
@@ -137,7 +169,7 @@ def _zip_members(fh: BinaryIO, archive: SourceItem, unit: str | None, limits: Zi
             mtime = datetime(*info.date_time) if info.date_time[0] >= 1980 else archive.mtime
             item = SourceItem(display, f"{archive.location}!{name}", member_unit, info.file_size, mtime)
             item.error = _member_problem(info, name, limits)
-            if item.error:
+            if item.error is not None:
                 yield item
                 continue
             item.opener = _member_opener(zf, info)
@@ -146,7 +178,7 @@ def _zip_members(fh: BinaryIO, archive: SourceItem, unit: str | None, limits: Zi
             if sniff(head) == "zip":
                 item.is_archive = True
                 if depth >= limits.max_depth:
-                    item.error = f"zip nested deeper than {limits.max_depth} levels"
+                    item.error = SourceError("zip.nested", limit=limits.max_depth)
                 else:
                     with tempfile.SpooledTemporaryFile(max_size=64 * 1024**2) as spool, item.open() as mfh:
                         _copy(mfh, spool)
@@ -155,20 +187,19 @@ def _zip_members(fh: BinaryIO, archive: SourceItem, unit: str | None, limits: Zi
             yield item
 
 
-def _member_problem(info: zipfile.ZipInfo, name: str, limits: ZipLimits) -> str | None:
+def _member_problem(info: zipfile.ZipInfo, name: str, limits: ZipLimits) -> SourceError | None:
     parts = PurePosixPath(name).parts
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return f"zip entry refused: absolute path {info.filename!r}"
+        return SourceError("zip.refused.absolute", name=info.filename)
     if ".." in parts:
-        return f"zip entry refused: path escapes the archive {info.filename!r}"
+        return SourceError("zip.refused.path", name=info.filename)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return f"zip entry refused: symbolic link {info.filename!r}"
+        return SourceError("zip.refused.link", name=info.filename)
     if info.flag_bits & 0x1:
-        return "encrypted zip entry: needs a password"
+        return SourceError("zip.encrypted")
     if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
-        return (f"zip entry refused: compression ratio {info.file_size / info.compress_size:.0f}:1 "
-                f"looks like a zip bomb")
+        return SourceError("zip.bomb", ratio=f"{info.file_size / info.compress_size:.0f}")
     return None
 
 
