@@ -1,7 +1,10 @@
 """Catalog statements of the intake: sources, files, their pages, and the batch being ingested.
 
 The batch is a temporary table of the source locations seen by the current ingest (the quarantine
-report, :func:`pipelines.catalog.documents.quarantined` with ``batch=True``, reads it).
+report, :func:`quarantined` with ``batch=True``, reads it).
+
+Every error is stored twice: ``error``, the English text (logs, the export), and ``error_code``, its message
+code (``pipelines.i18n``; front ends show the text in the user's language from the code).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from pipelines.catalog.db import dumps, now
+
+PAGES_FAILED = "pages.failed"  # a file's code when some of its pages failed (each page has its own code)
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class SourceRow:
     mtime: str
     error: str | None = None
     duplicate_of: int | None = None
+    error_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,18 +80,18 @@ def first_source_of(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
 
 def insert_source(db: sqlite3.Connection, row: SourceRow) -> None:
     db.execute(
-        "INSERT INTO sources (location, source, sha256, unit, received, size, mtime, error, duplicate_of, added) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources (location, source, sha256, unit, received, size, mtime, error, error_code, duplicate_of,"
+        " added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (row.location, row.source, row.sha256, row.unit, row.received, row.size, row.mtime, row.error,
-         row.duplicate_of, now()))
+         row.error_code, row.duplicate_of, now()))
 
 
 # --- files and pages --------------------------------------------------------------------------------------
 
 def insert_file(db: sqlite3.Connection, sha256: str, kind: str, size: int, dpi: int, ocr_mode: str, status: str,
-                error: str | None) -> None:
-    db.execute("INSERT INTO files (sha256, kind, size, dpi, ocr_mode, added, status, error) VALUES (?,?,?,?,?,?,?,?)",
-               (sha256, kind, size, dpi, ocr_mode, now(), status, error))
+                error: str | None, error_code: str | None = None) -> None:
+    db.execute("INSERT INTO files (sha256, kind, size, dpi, ocr_mode, added, status, error, error_code) "
+               "VALUES (?,?,?,?,?,?,?,?,?)", (sha256, kind, size, dpi, ocr_mode, now(), status, error, error_code))
 
 
 def set_page_count(db: sqlite3.Connection, sha256: str, count: int) -> None:
@@ -99,8 +105,8 @@ def add_text_page(db: sqlite3.Connection, sha256: str, n: int, text: str) -> Non
 
 
 def add_skipped_page(db: sqlite3.Connection, sha256: str, n: int) -> None:
-    db.execute("INSERT INTO pages (sha256, n, method, status, text, error) "
-               "VALUES (?, ?, 'none', 'done', '', 'not OCRed (--ocr skip)')", (sha256, n))
+    db.execute("INSERT INTO pages (sha256, n, method, status, text, error, error_code) "
+               "VALUES (?, ?, 'none', 'done', '', 'not OCRed (--ocr skip)', 'ocr.skipped')", (sha256, n))
 
 
 def add_ocr_page(db: sqlite3.Connection, sha256: str, n: int) -> None:
@@ -121,26 +127,54 @@ def pending_pages(db: sqlite3.Connection) -> list[PendingPage]:
 def page_done(db: sqlite3.Connection, sha256: str, n: int, page: dict, cached: bool, seconds: float) -> None:
     """Store an OCR result (``OcrPage.to_dict()`` plus ``matrix`` and ``steps``)."""
     db.execute("UPDATE pages SET status='done', confidence=?, text=?, words=?, width=?, height=?, "
-               "matrix=?, steps=?, cached=?, seconds=?, error=NULL WHERE sha256=? AND n=?",
+               "matrix=?, steps=?, cached=?, seconds=?, error=NULL, error_code=NULL WHERE sha256=? AND n=?",
                (page["confidence"], page["text"], dumps(page["words"]), page["width"], page["height"],
                 dumps(page["matrix"]), dumps(page["steps"]), int(cached), round(seconds, 3), sha256, n))
 
 
-def page_failed(db: sqlite3.Connection, sha256: str, n: int, error: str | None, seconds: float) -> None:
-    db.execute("UPDATE pages SET status='failed', error=?, seconds=? WHERE sha256=? AND n=?",
-               (error, round(seconds, 3), sha256, n))
+def page_failed(db: sqlite3.Connection, sha256: str, n: int, error: str | None, seconds: float,
+                error_code: str | None = None) -> None:
+    db.execute("UPDATE pages SET status='failed', error=?, error_code=?, seconds=? WHERE sha256=? AND n=?",
+               (error, error_code, round(seconds, 3), sha256, n))
+
+
+def failed_pages(db: sqlite3.Connection, sha256: str) -> list[sqlite3.Row]:
+    """(n, error, error_code) of the file's failed pages, in page order."""
+    return db.execute("SELECT n, error, error_code FROM pages WHERE sha256=? AND status='failed' ORDER BY n",
+                      (sha256,)).fetchall()
 
 
 def finish_file(db: sqlite3.Connection, sha256: str) -> str:
     """Set a file's status once no page is pending: done, or quarantined naming the failed pages.
 
     Documents are made by classification (:mod:`pipelines.services.classify`), after the batch's pages."""
-    failed = db.execute("SELECT n, error FROM pages WHERE sha256=? AND status='failed' ORDER BY n",
-                        (sha256,)).fetchall()
-    if failed:
+    failed = failed_pages(db, sha256)
+    if failed:  # code pages.failed; its English text joins the pages' in page.failed's form ("page N: …")
         reason = "; ".join(f"page {r['n']}: {r['error']}" for r in failed)
-        db.execute("UPDATE files SET status='quarantined', error=?, finished=? WHERE sha256=?",
-                   (reason, now(), sha256))
+        db.execute("UPDATE files SET status='quarantined', error=?, error_code=?, finished=? WHERE sha256=?",
+                   (reason, PAGES_FAILED, now(), sha256))
         return "quarantined"
-    db.execute("UPDATE files SET status='done', error=NULL, finished=? WHERE sha256=?", (now(), sha256))
+    db.execute("UPDATE files SET status='done', error=NULL, error_code=NULL, finished=? WHERE sha256=?",
+               (now(), sha256))
     return "done"
+
+
+# --- the quarantine ---------------------------------------------------------------------------------------
+
+def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[sqlite3.Row]:
+    """Quarantined files and refused zip entries: ``source, sha256, unit, error, error_code`` (the file's error
+    when its content was read, else the source's), ordered by source.
+
+    ``batch``: only sources in the ingest batch's TEMP table ``batch`` (every source given, also one whose
+    content was already known bad); otherwise each bad content once, under its first source.
+    """
+    return db.execute(f"""
+        SELECT s.source, s.sha256, s.unit,
+               CASE WHEN f.error IS NOT NULL THEN f.error ELSE s.error END AS error,
+               CASE WHEN f.error IS NOT NULL THEN f.error_code ELSE s.error_code END AS error_code
+        FROM sources s
+        {"JOIN batch b ON b.location = s.location" if batch else ""}
+        LEFT JOIN files f ON f.sha256 = s.sha256
+        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL)
+           OR (f.status='quarantined' AND {"1" if batch else "s.duplicate_of IS NULL"})
+        ORDER BY s.source""").fetchall()

@@ -171,17 +171,19 @@ class DocumentRecord:
 
 @dataclass(frozen=True)
 class QuarantinedFile:
-    """A file (or refused zip entry) that could not be processed, with the reason."""
+    """A file (or refused zip entry) that could not be processed, with the reason: ``error`` in English and
+    ``error_code``, its message code (``pipelines.i18n``; None for a reason stored before codes)."""
 
     source: str
     sha256: str | None
     unit: str | None
     error: str | None
     status: str = "quarantined"
+    error_code: str | None = None
 
     def to_export(self) -> dict:
         return {"source": self.source, "sha256": self.sha256, "unit": self.unit, "status": self.status,
-                "error": self.error}
+                "error": self.error, "error_code": self.error_code}
 
 
 def loads(value: str | None, default: Any = None) -> Any:

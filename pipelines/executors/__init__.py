@@ -14,7 +14,7 @@ from typing import Protocol
 from pipelines.executors.blobs import BlobSource, LocalBlobs
 from pipelines.executors.inline import InlineExecutor
 from pipelines.executors.local import LocalPoolExecutor
-from pipelines.executors.pagejob import WORKER_DIED, PageResult, PageTask
+from pipelines.executors.pagejob import WORKER_DIED, WORKER_DIED_CODE, PageResult, PageTask
 
 
 class PageExecutor(Protocol):
@@ -25,5 +25,5 @@ class PageExecutor(Protocol):
         ...
 
 
-__all__ = ["WORKER_DIED", "BlobSource", "InlineExecutor", "LocalBlobs", "LocalPoolExecutor", "PageExecutor",
-           "PageResult", "PageTask"]
+__all__ = ["WORKER_DIED", "WORKER_DIED_CODE", "BlobSource", "InlineExecutor", "LocalBlobs", "LocalPoolExecutor",
+           "PageExecutor", "PageResult", "PageTask"]

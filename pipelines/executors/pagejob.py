@@ -23,10 +23,12 @@ from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, rotate_half
 from pipelines.executors.blobs import BlobSource
+from pipelines.i18n import translate
 
 # Below this mean word confidence the page is tried upside down as well.
 UPSIDE_DOWN_RETRY_BELOW = 60.0
-WORKER_DIED = "the OCR worker process died on this page"
+WORKER_DIED_CODE = "ocr.worker_died"
+WORKER_DIED = translate(WORKER_DIED_CODE, "en")  # "the OCR worker process died on this page"
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,19 @@ class PageResult:
     sha256: str
     n: int
     ok: bool
-    error: str | None = None
+    error: str | None = None   # the English reason (stored as pages.error)
     page: dict | None = None   # OcrPage.to_dict() plus matrix and steps
     cached: bool = False
     seconds: float = 0.0
+    error_code: str | None = None  # its message code (pipelines.i18n; stored as pages.error_code)
 
     @classmethod
     def died(cls, task: PageTask) -> PageResult:
-        return cls(task.sha256, task.n, False, error=WORKER_DIED)
+        return cls(task.sha256, task.n, False, error=WORKER_DIED, error_code=WORKER_DIED_CODE)
+
+    @classmethod
+    def failed(cls, task: PageTask, code: str, error: str, seconds: float) -> PageResult:
+        return cls(task.sha256, task.n, False, error=error, seconds=seconds, error_code=code)
 
 
 def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
@@ -96,10 +103,10 @@ class PageWorker:
             _write_cache(path, page)
             return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
         except (PageError, OcrError) as exc:
-            return PageResult(task.sha256, task.n, False, error=str(exc), seconds=time.perf_counter() - start)
+            return PageResult.failed(task, exc.code, str(exc), time.perf_counter() - start)
         except MemoryError:
-            return PageResult(task.sha256, task.n, False, error="out of memory on this page",
-                              seconds=time.perf_counter() - start)
+            return PageResult.failed(task, "ocr.out_of_memory", translate("ocr.out_of_memory", "en"),
+                                     time.perf_counter() - start)
 
 
 # The worker of this process, set by the pool's initializer (ProcessPoolExecutor has no other way to keep

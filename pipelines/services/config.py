@@ -9,7 +9,9 @@ to the services; no other module reads ``os.environ`` for a setting. Variables:
 * ``MINHCHUNG_OCR_ENGINE`` — the OCR engine id registered in :mod:`ingest.engines` (default ``tesseract``);
 * ``MINHCHUNG_ELASTICSEARCH_URL`` — when set, Elasticsearch is the search backend and is fed through the
   catalog's outbox;
-* ``MINHCHUNG_USER`` — the name written in the audit log by the CLI (default: the login name).
+* ``MINHCHUNG_USER`` — the name written in the audit log by the CLI (default: the login name);
+* ``MINHCHUNG_LANG`` — the language of messages, ``vi`` or ``en`` (``--lang`` wins; default ``vi``; the web
+  app follows each browser's ``Accept-Language`` instead).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from ingest.ocr import OcrSettings
 from pipelines.catalog.home import Home
+from pipelines.i18n import DEFAULT_LANG, lang_or_none
 from search.backends import ES_URL_ENV
 
 
@@ -32,6 +35,7 @@ class Config:
     es_url: str | None = None
     user: str | None = None
     jobs: int = max(1, os.cpu_count() or 1)
+    lang: str = DEFAULT_LANG  # messages: vi | en
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
@@ -42,7 +46,8 @@ class Config:
                           engine=env.get("MINHCHUNG_OCR_ENGINE") or "tesseract")
         return cls(home=Home(root, Path(cache).resolve() if cache else None), ocr=ocr,
                    es_url=(env.get(ES_URL_ENV) or "").strip() or None,
-                   user=env.get("MINHCHUNG_USER") or None)
+                   user=env.get("MINHCHUNG_USER") or None,
+                   lang=lang_or_none(env.get("MINHCHUNG_LANG")) or DEFAULT_LANG)
 
     @property
     def search_backend(self) -> str:

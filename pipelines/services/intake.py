@@ -1,7 +1,9 @@
 """The ingest batch: discover sources, store originals, plan pages, OCR them through a page executor.
 
 Why a file was quarantined is decided here and stored on the file (``files.error``) or, for a zip entry
-that was refused before any content was read, on the source (``sources.error``). The statements are in
+that was refused before any content was read, on the source (``sources.error``), as English text beside its
+message code (``error_code``: the libraries' ``SourceError``/``PageError`` codes, ``unit.missing``, a failed
+page's code in ``pages.error_code``). The statements are in
 :mod:`pipelines.catalog.files`; where the OCR runs is the executor's business (default: a local process pool).
 """
 
@@ -19,12 +21,13 @@ from pathlib import Path
 from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
-from ingest.sources import SUPPORTED, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
+from ingest.sources import SUPPORTED, SourceError, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
 from pipelines.catalog import files
 from pipelines.catalog.db import Tx
 from pipelines.catalog.files import SourceRow
 from pipelines.catalog.home import Home
 from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
+from pipelines.i18n import DEFAULT_LANG, translate
 from pipelines.services.classify import classify_pending
 from pipelines.services.search import drain_outbox
 from pipelines.services.status import quarantined
@@ -43,6 +46,22 @@ class IngestOptions:
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     index_set: str | None = None  # None: the catalog's (or the default)
     es_url: str | None = None  # Elasticsearch fed from the outbox after the batch (Config.es_url)
+    lang: str = DEFAULT_LANG  # the language of the summary's quarantine messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file is quarantined: its message code and English text, as stored."""
+
+    code: str
+    text: str
+
+    @classmethod
+    def of(cls, exc: SourceError | PageError) -> Problem:
+        return cls(exc.code, str(exc))
+
+
+NO_UNIT = Problem("unit.missing", translate("unit.missing", "en"))
 
 
 @dataclass
@@ -93,18 +112,18 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
     classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
     summary.files_classified = len(classified)
     summary.search_warnings = drain_outbox(db, opts.es_url)
-    summary.quarantined = quarantined(db, batch=True)
+    summary.quarantined = quarantined(db, batch=True, lang=opts.lang)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
 
 
-def _unit_for(item: SourceItem, opts: IngestOptions) -> tuple[str | None, str | None]:
+def _unit_for(item: SourceItem, opts: IngestOptions) -> tuple[str | None, Problem | None]:
     if opts.unit:
         return opts.unit, None
     if opts.unit_from_folder:
         if item.unit_hint:
             return item.unit_hint, None
-        return None, "no unit: the file is not inside a unit folder (use --unit or put it in a unit folder)"
+        return None, NO_UNIT
     return None, None
 
 
@@ -116,8 +135,10 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
     if item.opener is None:  # refused before reading: nothing to store
         with Tx(db):
             if not files.refused_source_known(db, item.location):
+                problem = Problem.of(item.error) if item.error is not None else None
                 files.insert_source(db, SourceRow(item.location, item.source, None, unit, received, item.size,
-                                                  mtime, item.error))
+                                                  mtime, problem and problem.text,
+                                                  error_code=problem and problem.code))
         return
     if files.unchanged_source(db, item.location, item.size, mtime):
         summary.unchanged += 1  # same place, same size and time: same content, no need to read it again
@@ -130,8 +151,9 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
             summary.unchanged += 1
             return
         first = files.first_source_of(db, sha)
-        files.insert_source(db, SourceRow(item.location, item.source, sha, unit, received, size, mtime, unit_error,
-                                          first["id"] if first else None))
+        files.insert_source(db, SourceRow(item.location, item.source, sha, unit, received, size, mtime,
+                                          unit_error and unit_error.text, first["id"] if first else None,
+                                          unit_error and unit_error.code))
         if first:
             summary.duplicates.append({"source": item.source, "same_as": first["source"], "sha256": sha})
             return
@@ -139,31 +161,33 @@ def _discover(home: Home, db: sqlite3.Connection, item: SourceItem, opts: Ingest
 
 
 def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: SourceItem,
-               opts: IngestOptions, summary: Summary, unit_error: str | None) -> None:
+               opts: IngestOptions, summary: Summary, unit_error: Problem | None) -> None:
     blob = home.blob_path(sha)
     with open(blob, "rb") as fh:
         head = fh.read(2048)
     kind = sniff(head)
 
-    def add_file(status: str, error: str | None) -> None:
-        files.insert_file(db, sha, kind, size, opts.dpi, opts.ocr, status, error)
+    def add_file(status: str, problem: Problem | None) -> None:
+        files.insert_file(db, sha, kind, size, opts.dpi, opts.ocr, status, problem and problem.text,
+                          problem and problem.code)
 
     if item.is_archive:
-        add_file("quarantined" if item.error else "archive", item.error)
+        problem = Problem.of(item.error) if item.error is not None else None
+        add_file("quarantined" if problem else "archive", problem)
         summary.archives += 1
         return
     summary.new_files += 1
-    error = unit_error
-    if error is None and kind not in SUPPORTED:
-        error = describe_unsupported(kind, head)
+    problem = unit_error
+    if problem is None and kind not in SUPPORTED:
+        problem = Problem.of(describe_unsupported(kind, head))
     info = None
-    if error is None:
+    if problem is None:
         try:
             info = inspect(blob, kind, opts.dpi, opts.pixel_limit)
         except PageError as exc:
-            error = str(exc)
+            problem = Problem.of(exc)
     if info is None:
-        add_file("quarantined", error)
+        add_file("quarantined", problem)
         return
     add_file("pending", None)
     files.set_page_count(db, sha, info.page_count)
@@ -208,7 +232,7 @@ class _Recorder:
                 else:
                     self.summary.pages_ocr += 1
             else:
-                files.page_failed(self.db, result.sha256, result.n, result.error, result.seconds)
+                files.page_failed(self.db, result.sha256, result.n, result.error, result.seconds, result.error_code)
                 self.summary.pages_failed += 1
             self.remaining[result.sha256] -= 1
             if self.remaining[result.sha256] == 0:

@@ -20,17 +20,24 @@ from pipelines.assessment.plan import Plan, requirements_for
 from pipelines.catalog import documents
 from pipelines.catalog.db import Tx, now
 from pipelines.catalog.records import CORRECTABLE as FIELDS
+from pipelines.i18n import CodedError
 from pipelines.services.active import active_index_set, active_plan
 from pipelines.services.config import Config
 from pipelines.services.search import drain_outbox, index_document
 
 
-class CorrectionError(ValueError):
-    pass
+class CorrectionError(CodedError, ValueError):
+    """A correction that is refused: a ``correction.*`` message code and its parameters (English ``str()``)."""
 
 
 class NothingToCorrect(CorrectionError):
     """Every value given equals the current one (or none was given)."""
+
+    def __init__(self) -> None:
+        super().__init__("correction.nothing")
+
+    def __reduce__(self) -> tuple:
+        return (NothingToCorrect, ())
 
 
 @dataclass(frozen=True)
@@ -44,24 +51,24 @@ def validate(change: Change, indicator_ids: set[str], requirement_ids: set[str] 
     if change.field.startswith("requirement:"):
         req = change.field.split(":", 1)[1]
         if requirement_ids is None or req not in requirement_ids:
-            raise CorrectionError(f"unknown requirement {req!r} (not in the active plan)")
+            raise CorrectionError("correction.unknown_requirement", id=req)
         if not isinstance(change.value, bool):
-            raise CorrectionError(f"{change.field} takes true (attach) or false (detach)")
+            raise CorrectionError("correction.requirement_bool", field=change.field)
         return change
     if change.field.startswith("indicator:"):
         ind = change.field.split(":", 1)[1]
         if ind not in indicator_ids:
-            raise CorrectionError(f"unknown indicator {ind!r} (not in the active index set)")
+            raise CorrectionError("correction.unknown_indicator", id=ind)
         return change
     if change.field not in FIELDS:
-        raise CorrectionError(f"cannot correct {change.field!r}; fields: {', '.join(FIELDS)}")
+        raise CorrectionError("correction.unknown_field", field=change.field, fields=", ".join(FIELDS))
     if change.field == "doc_type" and change.value not in TYPES:
-        raise CorrectionError(f"unknown type code {change.value!r}; codes: {', '.join(TYPES)}")
+        raise CorrectionError("correction.unknown_type", value=change.value, codes=", ".join(TYPES))
     if change.field == "issued":
         try:
             date.fromisoformat(str(change.value))
         except ValueError as exc:
-            raise CorrectionError(f"{change.value!r} is not a date YYYY-MM-DD") from exc
+            raise CorrectionError("correction.not_a_date", value=change.value) from exc
     return change
 
 
@@ -69,7 +76,7 @@ def correct(db: sqlite3.Connection, doc: str, changes: list[Change], who: str, n
     """Store the changes (one transaction, with the search index and the outbox row) and append them to the
     audit log; returns the audit entries."""
     if not documents.exists(db, doc):
-        raise CorrectionError(f"no document {doc!r} (see the ids in 'minhchung export')")
+        raise CorrectionError("correction.no_document", id=doc)
     entries = []
     at = now()
     with Tx(db):
@@ -122,7 +129,7 @@ def review(db: sqlite3.Connection, config: Config, doc: str, changes: list[Chang
     if only_changed:
         changes = [c for c in changes if current_value(db, doc, c.field) != c.value]
     if not changes:
-        raise NothingToCorrect("nothing to correct")
+        raise NothingToCorrect()
     indicator_ids = {ind.id for ind in active_index_set(db).indicators()}
     needs_plan = any(c.field.startswith("requirement:") for c in changes)
     req_ids = set(requirement_ids(active_plan(db))) if needs_plan else None

@@ -1,4 +1,8 @@
-"""What ``status`` shows on the CLI and the web: per unit counts, quarantined files, the outbox lag."""
+"""What ``status`` shows on the CLI and the web: per unit counts, quarantined files, the outbox lag.
+
+A quarantine entry is ``{source, sha256, unit, error, error_code, message}``: ``error`` the stored English
+reason and ``error_code`` its message code (for machines), ``message`` the reason in the asked language (for
+people; a file whose pages failed lists each page's reason)."""
 
 from __future__ import annotations
 
@@ -6,15 +10,16 @@ import dataclasses
 import sqlite3
 from dataclasses import dataclass
 
-from pipelines.catalog import documents, outbox
+from pipelines.catalog import files, outbox
 from pipelines.catalog.status import unit_status
+from pipelines.i18n import DEFAULT_LANG, stored_message, translate
 from pipelines.services.config import Config
 
 
 @dataclass(frozen=True)
 class Status:
     units: list[dict]
-    quarantined: list[dict]  # {source, sha256, unit, error}
+    quarantined: list[dict]  # {source, sha256, unit, error, error_code, message}
     outbox: dict | None  # {pending, applied, oldest, error, error_at} once an external index is fed
 
     def to_dict(self) -> dict:
@@ -24,12 +29,27 @@ class Status:
         return out
 
 
-def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[dict]:
-    """Quarantined files and refused zip entries with their reasons (``batch``: of the ingest batch only)."""
-    return [{"source": q.source, "sha256": q.sha256, "unit": q.unit, "error": q.error}
-            for q in documents.quarantined(db, batch)]
+def quarantined(db: sqlite3.Connection, batch: bool = False, lang: str = DEFAULT_LANG) -> list[dict]:
+    """Quarantined files and refused zip entries with their reasons (``batch``: of the ingest batch only),
+    ``message`` in ``lang``."""
+    return [{"source": r["source"], "sha256": r["sha256"], "unit": r["unit"], "error": r["error"],
+             "error_code": r["error_code"], "message": reason(db, r["sha256"], r["error_code"], r["error"], lang)}
+            for r in files.quarantined(db, batch)]
+
+
+def reason(db: sqlite3.Connection, sha256: str | None, code: str | None, error: str | None,
+           lang: str = DEFAULT_LANG) -> str | None:
+    """A stored quarantine reason in ``lang``; a file whose pages failed: each failed page's reason."""
+    if code == files.PAGES_FAILED and sha256:
+        pages = files.failed_pages(db, sha256)
+        if pages:
+            parts = [translate("page.failed", lang, page=p["n"],
+                               reason=stored_message(p["error_code"], p["error"], lang) or "")
+                     for p in pages]
+            return stored_message(code, error, lang, pages="; ".join(parts))
+    return stored_message(code, error, lang)
 
 
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
     lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
-    return Status(unit_status(db), quarantined(db), lag)
+    return Status(unit_status(db), quarantined(db, lang=config.lang), lag)

@@ -3,7 +3,9 @@
 The worker thread belongs to the app (``app.state.web.intake``); it opens its own SQLite connection per job
 (connections cannot cross threads) and runs the same :func:`pipelines.services.intake.ingest` as the CLI, whose
 process pool does the OCR. Progress is kept on the job and read by the polling endpoint. The uploaded
-folder is removed after the ingest: the originals are then in the blob store.
+folder is removed after the ingest: the originals are then in the blob store. A failed job keeps its reason
+as English text (``error``) beside its message code (``error_code``); :meth:`Job.message` shows it in a
+language.
 """
 
 from __future__ import annotations
@@ -25,16 +27,19 @@ from typing import BinaryIO
 from ingest.sources import SUPPORTED, describe_unsupported, sniff
 from pipelines.catalog import jobs as stored_jobs
 from pipelines.catalog.db import connect, now
+from pipelines.i18n import DEFAULT_LANG, CodedError, Msg, code_of, params_of, stored_message, translate
 from pipelines.services.config import Config
 from pipelines.services.intake import IngestOptions, ingest
 
 ACCEPTED = (*SUPPORTED, "zip")
+JOB_INTERRUPTED = "job.interrupted"  # a job cut off by a server stop (its English text is stored)
 KEEP_JOBS = 200
 log = logging.getLogger("minhchung.web.intake")
 
 
-class UploadError(ValueError):
-    """An upload that is refused as a whole (nothing stored); the message names the file and the reason."""
+class UploadError(CodedError, ValueError):
+    """An upload that is refused as a whole (nothing stored): ``upload.no_files``, or ``upload.refused``
+    naming each refused file with its reason."""
 
 
 @dataclass
@@ -55,7 +60,12 @@ class Job:
     summary: dict | None = None
     quarantined: list[dict] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # English (logs, the API); error_code its message code
+    error_code: str | None = None
+
+    def message(self, lang: str = DEFAULT_LANG) -> str | None:
+        """Why the job failed, in ``lang`` (None when it did not)."""
+        return stored_message(self.error_code, self.error, lang)
 
 
 def safe_name(name: str | None, taken: set[str]) -> str:
@@ -74,16 +84,18 @@ def safe_name(name: str | None, taken: set[str]) -> str:
 def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> list[str]:
     """Copy the uploaded streams into ``folder`` after checking each one's type by its first bytes."""
     if not uploads:
-        raise UploadError("Chưa chọn tệp nào để tải lên.")
+        raise UploadError("upload.no_files")
     refused = []
     for name, stream in uploads:
         head = stream.read(2048)
         stream.seek(0)
         kind = sniff(head)
         if kind not in ACCEPTED:
-            refused.append(f"{name or '(không tên)'}: {describe_unsupported(kind, head)}")
+            problem = describe_unsupported(kind, head)
+            refused.append(Msg("upload.refused_file", {"name": name or Msg("upload.unnamed"),
+                                                       "reason": Msg(problem.code, problem.params)}))
     if refused:
-        raise UploadError("Loại tệp không được nhận (chỉ PDF, TIFF, JPEG, PNG, ZIP): " + "; ".join(refused))
+        raise UploadError("upload.refused", files=refused)
     folder.mkdir(parents=True, exist_ok=False)
     taken: set[str] = set()
     names = []
@@ -109,7 +121,7 @@ class IntakeWorker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         with closing(connect(self.home.catalog)) as db:
-            stored_jobs.interrupt_unfinished(db, "Máy chủ đã dừng khi đang xử lý lô này; hãy tải lên lại.", now())
+            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED, "en"), now())
 
     @property
     def uploads(self) -> Path:
@@ -172,8 +184,11 @@ class IntakeWorker:
                 self._process(job_id)
             except Exception as exc:  # one bad job must not stop the worker; the clerk sees the reason
                 log.exception("intake job %s failed", job_id)
-                self._update(job_id, status="failed", stage="done", error=f"{type(exc).__name__}: {exc}",
-                             finished=now())
+                code = code_of(exc)
+                params = params_of(exc) if code else {"detail": f"{type(exc).__name__}: {exc}"}
+                code = code or "job.failed"
+                self._update(job_id, status="failed", stage="done", error=translate(code, "en", **params),
+                             error_code=code, finished=now())
 
     def _process(self, job_id: str) -> None:
         job = self.get(job_id)
