@@ -29,6 +29,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from ingest.text import fold, fold_variants, nfc, squash
 
@@ -39,8 +40,32 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 MIN_PREFIX = 3
 
 
+# English texts of the codes (the same as the shell's catalog, pipelines/i18n/locale/en: a test checks it).
+MESSAGES = {
+    "query.lone_minus": 'a lone "-" at position {position}: write -word or -"phrase" to exclude',
+    "query.unbalanced_quote": 'unbalanced quote at position {position}: close the phrase with another "',
+    "query.empty_phrase": "empty phrase at position {position}",
+    "query.star_too_early": '"*" at position {position} must follow at least {min} letters',
+    "query.prefix_too_short": 'prefix "{prefix}*" is too short: give at least {min} letters before the *',
+    "query.or_without_left": "OR at position {position} needs a term before it",
+    "query.excluded_in_or": "an excluded term cannot be part of OR (position {position})",
+    "query.or_at_end": "OR at the end of the query needs a term after it",
+    "query.only_excluded": "the query only excludes: add at least one word or phrase to search for",
+    "query.empty": "empty query: type at least one word",
+}
+
+
 class QueryError(ValueError):
-    """The query text cannot be understood; the message says why, in words an inspector can act on."""
+    """The query text cannot be understood: ``code`` and ``params`` (strings, for the shell's translations),
+    ``str()`` says why in English words an inspector can act on."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = {k: str(v) for k, v in params.items()}
+        super().__init__(MESSAGES[code].format_map(self.params))
+
+    def __reduce__(self) -> tuple:
+        return (partial(QueryError, self.code, **self.params), ())
 
 
 # --- tokens -------------------------------------------------------------------------------------------
@@ -145,11 +170,11 @@ def _lex(text: str) -> list[_Lexeme]:
             negated = True
             i += 1
             if i >= n or text[i].isspace():
-                raise QueryError(f'a lone "-" at position {start + 1}: write -word or -"phrase" to exclude')
+                raise QueryError("query.lone_minus", position=start + 1)
         if text[i] == '"':
             end = text.find('"', i + 1)
             if end < 0:
-                raise QueryError(f'unbalanced quote at position {i + 1}: close the phrase with another "')
+                raise QueryError("query.unbalanced_quote", position=i + 1)
             body = text[i + 1 : end]
             i = end + 1
             if i < n and text[i] == "*":  # "tham nhũ"* is the same as "tham nhũ*"
@@ -177,12 +202,12 @@ def _term(lexeme: _Lexeme) -> Term | None:
     toks = tuple(tokens(body))
     if not toks:
         if lexeme.quoted:
-            raise QueryError(f"empty phrase at position {lexeme.pos + 1}")
+            raise QueryError("query.empty_phrase", position=lexeme.pos + 1)
         if prefix:
-            raise QueryError(f'"*" at position {lexeme.pos + 1} must follow at least {MIN_PREFIX} letters')
+            raise QueryError("query.star_too_early", position=lexeme.pos + 1, min=MIN_PREFIX)
         return None  # punctuation only ("," or "–"): nothing to search for
     if prefix and len(fold(toks[-1])) < MIN_PREFIX:
-        raise QueryError(f'prefix "{toks[-1]}*" is too short: give at least {MIN_PREFIX} letters before the *')
+        raise QueryError("query.prefix_too_short", prefix=toks[-1], min=MIN_PREFIX)
     return Term(toks, prefix)
 
 
@@ -197,7 +222,7 @@ def parse_query(text: str) -> Query:
     for lexeme in lexemes:
         if lexeme.kind == "or":
             if previous is None or previous.kind == "or" or previous.negated or not clauses:
-                raise QueryError(f"OR at position {lexeme.pos + 1} needs a term before it")
+                raise QueryError("query.or_without_left", position=lexeme.pos + 1)
             pending_or = True
             previous = lexeme
             continue
@@ -206,7 +231,7 @@ def parse_query(text: str) -> Query:
             continue
         if lexeme.negated:
             if pending_or:
-                raise QueryError(f"an excluded term cannot be part of OR (position {lexeme.pos + 1})")
+                raise QueryError("query.excluded_in_or", position=lexeme.pos + 1)
             excluded.append(term)
         elif pending_or:
             clauses[-1].append(term)
@@ -215,11 +240,11 @@ def parse_query(text: str) -> Query:
         pending_or = False
         previous = lexeme
     if pending_or:
-        raise QueryError("OR at the end of the query needs a term after it")
+        raise QueryError("query.or_at_end")
     if not clauses:
         if excluded:
-            raise QueryError("the query only excludes: add at least one word or phrase to search for")
-        raise QueryError("empty query: type at least one word")
+            raise QueryError("query.only_excluded")
+        raise QueryError("query.empty")
     every = [tok for clause in clauses for term in clause for tok in term.tokens]
     every += [tok for term in excluded for tok in term.tokens]
     return Query(tuple(tuple(dict.fromkeys(c)) for c in clauses), tuple(dict.fromkeys(excluded)),
