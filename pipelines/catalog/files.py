@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipelines.catalog.db import dumps, now
 
-PAGES_FAILED = "pages.failed"  # a file's code when some of its pages failed (each page has its own code)
+PAGES_FAILED_CODE = "pages.failed"  # a file's code when some of its pages failed (each page has its own code)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def finish_file(db: sqlite3.Connection, sha256: str) -> str:
     if failed:  # code pages.failed; its English text joins the pages' in page.failed's form ("page N: …")
         reason = "; ".join(f"page {r['n']}: {r['error']}" for r in failed)
         db.execute("UPDATE files SET status='quarantined', error=?, error_code=?, finished=? WHERE sha256=?",
-                   (reason, PAGES_FAILED, now(), sha256))
+                   (reason, PAGES_FAILED_CODE, now(), sha256))
         return "quarantined"
     db.execute("UPDATE files SET status='done', error=NULL, error_code=NULL, finished=? WHERE sha256=?",
                (now(), sha256))

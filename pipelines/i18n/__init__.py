@@ -19,7 +19,17 @@ from pipelines.i18n.catalog import (
     texts,
     translate,
 )
-from pipelines.i18n.errors import CodedError, as_msg, code_of, message_of, params_of, read_back, stored_message
+from pipelines.i18n.errors import (
+    CodedError,
+    as_msg,
+    code_of,
+    message_of,
+    params_of,
+    read_back,
+    recognise,
+    stored_message,
+)
 
 __all__ = ["CODE", "DEFAULT_LANG", "LANGS", "CodedError", "Msg", "as_msg", "code_of", "lang_or_none", "message_of",
-           "negotiate", "params_of", "placeholders", "read_back", "stored_message", "template", "texts", "translate"]
+           "negotiate", "params_of", "placeholders", "read_back", "recognise", "stored_message", "template", "texts",
+           "translate"]

@@ -78,7 +78,8 @@ def template(code: str, lang: str = DEFAULT_LANG) -> str | None:
 
 def translate(code: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """The text of ``code`` in ``lang`` with its parameters filled in (a :class:`Msg` parameter is translated
-    too). A parameter the text does not name is ignored; one it names but not given stays ``{name}``."""
+    too, a list of values is joined with "; "). A parameter the text does not name is ignored; one it names
+    but not given stays ``{name}``."""
     text = template(code, lang)
     if text is None:
         return code
@@ -90,10 +91,18 @@ def fill(text: str, params: Mapping[str, object], lang: str = DEFAULT_LANG) -> s
         name = match.group(1)
         if name not in params:
             return match.group(0)
-        given = params[name]
-        return given.text(lang) if isinstance(given, Msg) else str(given)
+        return _render(params[name], lang)
 
     return PLACEHOLDER.sub(value, text)
+
+
+def _render(value: object, lang: str) -> str:
+    """A parameter's text: a message translated, a list or tuple of values joined with "; "."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(_render(v, lang) for v in value)
+    return str(value)
 
 
 def placeholders(text: str) -> set[str]:

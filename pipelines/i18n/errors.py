@@ -7,8 +7,9 @@ the shell), has a ``code`` and ``params`` and an English ``str()`` for logs. A f
 
 The catalog stores an error as its English text beside its code (``files.error`` + ``files.error_code`` …).
 :func:`stored_message` shows it in another language: the parameters are read back from the English text
-with the code's English template (``page {page}: {reason}`` → ``page=…, reason=…``). A text that does not
-read back (written before codes, or under a reworded template) is shown as stored.
+with the code's English template (``page {page}: {reason}`` → ``page=…, reason=…``); a text stored without a
+code is recognised by the template that makes it. A text that does not read back (a reworded template, a
+free text) is shown as stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import functools
 import re
 from collections.abc import Mapping
 
-from pipelines.i18n.catalog import CODE, DEFAULT_LANG, PLACEHOLDER, Msg, template, translate
+from pipelines.i18n.catalog import CODE, DEFAULT_LANG, PLACEHOLDER, Msg, template, texts, translate
 
 
 class CodedError(Exception):
@@ -92,14 +93,37 @@ def read_back(code: str, text: str) -> dict[str, str] | None:
     return params if translate(code, "en", **params) == text else None
 
 
+MIN_LITERAL = 8  # a template recognised in a text without a code needs this many characters of its own
+
+
+@functools.cache
+def _recognisable() -> tuple[str, ...]:
+    """Codes whose English template says enough to be told apart from any other text."""
+    english = texts("en")
+    return tuple(code for code, text in english.items()
+                 if len(PLACEHOLDER.sub("", text).strip(" :;,.()'«»")) >= MIN_LITERAL)
+
+
+def recognise(text: str) -> tuple[str, dict[str, str]] | None:
+    """The code (and parameters) whose English template makes ``text``: for reasons stored without a code
+    (a catalog written before codes, a table whose code column a writer does not fill yet)."""
+    for code in _recognisable():
+        params = read_back(code, text)
+        if params is not None:
+            return code, params
+    return None
+
+
 def stored_message(code: str | None, text: str | None, lang: str = DEFAULT_LANG,
                    **known: object) -> str | None:
     """A stored error (English ``text`` + ``code``) in ``lang``; ``known`` parameters win over read-back
-    ones (e.g. a composed ``pages`` list). The stored text when it cannot be read back."""
+    ones (e.g. a composed ``pages`` list). Without a code, a text that one code's English template makes is
+    translated as that code. The stored text when it cannot be read back."""
     if text is None and not known:
         return None
     if not code:
-        return text
+        found = recognise(text or "")
+        return translate(found[0], lang, **found[1]) if found else text
     params = read_back(code, text or "") if not known else {}
     if params is None:
         return text

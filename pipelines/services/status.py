@@ -40,7 +40,7 @@ def quarantined(db: sqlite3.Connection, batch: bool = False, lang: str = DEFAULT
 def reason(db: sqlite3.Connection, sha256: str | None, code: str | None, error: str | None,
            lang: str = DEFAULT_LANG) -> str | None:
     """A stored quarantine reason in ``lang``; a file whose pages failed: each failed page's reason."""
-    if code == files.PAGES_FAILED and sha256:
+    if code == files.PAGES_FAILED_CODE and sha256:
         pages = files.failed_pages(db, sha256)
         if pages:
             parts = [translate("page.failed", lang, page=p["n"],

@@ -32,7 +32,7 @@ from pipelines.services.config import Config
 from pipelines.services.intake import IngestOptions, ingest
 
 ACCEPTED = (*SUPPORTED, "zip")
-JOB_INTERRUPTED = "job.interrupted"  # a job cut off by a server stop (its English text is stored)
+JOB_INTERRUPTED_CODE = "job.interrupted"  # a job cut off by a server stop (its English text is stored)
 KEEP_JOBS = 200
 log = logging.getLogger("minhchung.web.intake")
 
@@ -121,7 +121,7 @@ class IntakeWorker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         with closing(connect(self.home.catalog)) as db:
-            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED, "en"), now())
+            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED_CODE, "en"), now())
 
     @property
     def uploads(self) -> Path:
