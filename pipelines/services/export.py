@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ingest.searchable import PageText, searchable_pdf
 from pipelines.catalog import documents
 from pipelines.catalog.home import Home
 from pipelines.services.active import active_period
@@ -38,6 +37,8 @@ def safe_name(text: str, limit: int = 120) -> str:
 
 def document_pdf(home: Home, db: sqlite3.Connection, doc: documents.DocRow) -> bytes:
     """The document's original pages with an invisible text layer along each OCR line."""
+    from ingest.searchable import PageText, searchable_pdf  # fpdf takes ~0.25 s to import: only when asked
+
     pages = [PageText(r["n"], r["method"], json.loads(r["words"]) if r["words"] else [],
                       json.loads(r["matrix"]) if r["matrix"] else None, doc.dpi)
              for r in documents.page_rows(db, doc)]
