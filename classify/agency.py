@@ -3,7 +3,9 @@
 The left header block holds the parent agency over the issuing body ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" /
 "SỞ NỘI VỤ"), each possibly broken over lines ("ỦY BAN NHÂN\\nDÂN\\nTỈNH BẮC NINH"). A line that starts
 with an agency word (Bộ, Sở, Ủy ban, Công an, …) opens a body; any other line continues the one above.
-Names are returned in the usual written form: "Ủy ban nhân dân tỉnh Đắk Lắk", "Sở Tư pháp".
+Names are returned in the usual written form, official capitalisation kept: "Ủy ban nhân dân tỉnh Đắk
+Lắk", "Sở Tư pháp tỉnh Đắk Lắk", and abbreviations stay capitals: "UBND tỉnh Đắk Lắk", "Ban Chỉ đạo PCTN
+tỉnh Đắk Lắk" (never "Ubnd Tỉnh Đắk Lắk").
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "ph
 # Words of fixed agency names that keep a capital inside a name ("Văn phòng Chính phủ").
 PROPER = {"chinh phu": "Chính phủ", "nha nuoc": "Nhà nước", "trung uong": "Trung ương", "quoc hoi": "Quốc hội",
           "to quoc": "Tổ quốc", "viet nam": "Việt Nam", "cong an": "Công an", "thuong vu": "Thường vụ"}
+# Abbreviations written in capitals (folded → written): agencies that open a name ("UBND tỉnh …") and words
+# inside one ("Ban Chỉ đạo PCTN …").
+AGENCY_ABBREVIATIONS = {"ubnd": "UBND", "hdnd": "HĐND", "ubmttq": "UBMTTQ", "mttq": "MTTQ", "vksnd": "VKSND",
+                        "tand": "TAND", "bhxh": "BHXH", "thads": "THADS", "bcd": "BCĐ", "ubkt": "UBKT",
+                        "ldld": "LĐLĐ", "btv": "BTV", "bch": "BCH"}
+ABBREVIATIONS = {**AGENCY_ABBREVIATIONS, "pctn": "PCTN", "tw": "TW", "cand": "CAND", "qdnd": "QĐND",
+                 "khcn": "KHCN", "gddt": "GDĐT", "vhttdl": "VHTTDL", "tnmt": "TNMT", "ldtbxh": "LĐTBXH"}
 _AGENCY_WORDS = sorted(((letters(a).split(), a) for a in AGENCIES), key=lambda t: -len(t[0]))
 _LEVEL_WORDS = [letters(level).split() for level in LEVELS]
 
@@ -57,7 +66,7 @@ def agency_bodies(header: list[str]) -> list[str]:
         words = letters(line).split()
         if not words:
             continue
-        if _canonical(words) or not bodies:
+        if _canonical(words) or words[0] in AGENCY_ABBREVIATIONS or not bodies:
             bodies.append(line.split())
         else:
             bodies[-1] += line.split()
@@ -65,39 +74,73 @@ def agency_bodies(header: list[str]) -> list[str]:
 
 
 def written_form(words: list[str]) -> str | None:
-    """"ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" → "Ủy ban nhân dân tỉnh Đắk Lắk"; "CỤC THUẾ" → "Cục Thuế"."""
+    """"ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" → "Ủy ban nhân dân tỉnh Đắk Lắk"; "CỤC THUẾ" → "Cục Thuế";
+    "UBND TỈNH ĐẮK LẮK" → "UBND tỉnh Đắk Lắk"; "SỞ TƯ PHÁP TỈNH ĐẮK LẮK" → "Sở Tư pháp tỉnh Đắk Lắk"."""
     words = [w for w in words if any(c.isalpha() for c in w)]
     folded = [letters(w) for w in words]
     if not words or any(" " in f or not f for f in folded):
         return _normalise(" ".join(words).lower().capitalize()) if words else None
-    found = _canonical(folded)
-    written, i = found if found else ("", 0)
+    if folded[0] in AGENCY_ABBREVIATIONS:
+        written, i = AGENCY_ABBREVIATIONS[folded[0]], 1
+    else:
+        found = _canonical(folded)
+        written, i = found if found else ("", 0)
     out = [written] if written else []
-    level = next((lv for lv in _LEVEL_WORDS if folded[i:i + len(lv)] == lv), None)
-    if level:
-        out.append(" ".join(words[i:i + len(level)]).lower())
-        i += len(level)
-    rest = " ".join(words[i:]).lower()
-    if rest:
-        # after a level word or a Party committee the rest is a place name: every word capitalised;
-        # after another agency word it is the agency's own name: "Sở Nội vụ", "Văn phòng Chính phủ".
-        place = level is not None or written in PARTY_COMMITTEES or not written
-        out.append(_proper(rest, first_only=not place))
+    at = _level_at(words, folded, i)
+    if at is None:
+        # no level word: after a Party committee (or no agency word) the rest is a place name, every word
+        # capitalised; after another agency word it is the agency's own name: "Sở Nội vụ", "Văn phòng Chính phủ".
+        place = written in PARTY_COMMITTEES or not written
+        if words[i:]:
+            out.append(_proper(words[i:], first_only=not place))
+    else:
+        # the agency's own name, the level in lower case, then the place: "Sở Tư pháp | tỉnh | Đắk Lắk"
+        start, length = at
+        if words[i:start]:
+            out.append(_proper(words[i:start], first_only=True))
+        out.append(" ".join(words[start:start + length]).lower())
+        if words[start + length:]:
+            out.append(_proper(words[start + length:], first_only=False))
     text = " ".join(out)
     return _normalise(text[0].upper() + text[1:])
+
+
+def _level_at(words: list[str], folded: list[str], start: int) -> tuple[int, int] | None:
+    """Where the first level word ("tỉnh", "thị xã" …) is from ``start`` on, and how many words it has. A word
+    with diacritics must be the level word itself ("quân" is not "quận"); one without (OCR lost them) is
+    compared folded, except inside "cơ quan" and "xã hội"."""
+    for j in range(start, len(folded)):
+        if folded[j - 1:j + 1] == ["co", "quan"] or folded[j:j + 2] == ["xa", "hoi"]:
+            continue
+        for level, folded_level in zip(LEVELS, _LEVEL_WORDS, strict=True):
+            n = len(folded_level)
+            if folded[j:j + n] != folded_level:
+                continue
+            written = " ".join(words[j:j + n]).lower()
+            if written == level or written.isascii():
+                return j, n
+    return None
 
 
 PARTY_COMMITTEES = ("Huyện ủy", "Tỉnh ủy", "Thành ủy", "Đảng ủy", "Đảng bộ")
 
 
-def _proper(phrase: str, first_only: bool) -> str:
-    key = letters(phrase)
+def _proper(words: list[str], first_only: bool) -> str:
+    """Words of a name in their written case: every word capitalised (a place) or the first only (an agency's
+    own name); fixed names from :data:`PROPER`; abbreviations in capitals."""
+    key = letters(" ".join(words))
     if key in PROPER:
         return PROPER[key]
-    words = phrase.split()
-    if first_only:
-        return " ".join([words[0].capitalize(), *words[1:]])
-    return " ".join(w.capitalize() for w in words)
+    out = []
+    for k, word in enumerate(words):
+        folded = letters(word)
+        if folded in ABBREVIATIONS:
+            out.append(ABBREVIATIONS[folded])
+        elif k == 0 or not first_only:
+            out.append(word.lower().capitalize())
+        else:
+            out.append(word.lower())
+    return " ".join(out)
 
 
 def _normalise(text: str) -> str:
