@@ -1,4 +1,9 @@
-"""The gap report as CSV, JSON, XLSX and one self-contained HTML file (Vietnamese labels throughout)."""
+"""The gap report as CSV, JSON, XLSX and one self-contained HTML file (Vietnamese labels throughout).
+
+The CSV's header row is in the asked language: Vietnamese by default ("Đơn vị", "Mã tình trạng" …); in
+English it is the machine column names of :data:`CSV_COLUMNS` (``unit``, ``status`` …), the same as the JSON
+keys. The columns and their values do not change with the language: ``status`` keeps the machine value and
+``status_vi`` its Vietnamese name."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from datetime import datetime
 from importlib import resources
 
 from pipelines.assessment.gaps import STATUS_VI, STATUSES, GapReport, group_of, rows
+from pipelines.i18n import DEFAULT_LANG, translate
 
 COLOURS = {"present": "2E7D32", "weak": "F9A825", "out_of_period": "6A1B9A", "late": "E65100",
            "missing": "C62828"}
@@ -21,10 +27,15 @@ CSV_COLUMNS = ("plan", "unit", "unit_kind", "requirement", "requirement_name", "
                "window", "status", "status_vi", "reason", "documents", "symbols")
 
 
-def to_csv(report: GapReport) -> str:
+def csv_header(lang: str = DEFAULT_LANG) -> list[str]:
+    """The CSV's column titles in ``lang`` (``en``: the machine names, :data:`CSV_COLUMNS`)."""
+    return [translate(f"gap.column.{name}", lang) for name in CSV_COLUMNS]
+
+
+def to_csv(report: GapReport, lang: str = DEFAULT_LANG) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer.writerow(dict(zip(CSV_COLUMNS, csv_header(lang), strict=True)))
     for row in rows(report):
         writer.writerow({**row, "documents": ";".join(row["documents"]), "symbols": ";".join(row["symbols"])})
     return "\ufeff" + buf.getvalue()  # BOM: spreadsheet programs then read the file as UTF-8
@@ -157,17 +168,22 @@ class Format:
     name: str
     media_type: str
     render: Callable[[GapReport], str | bytes]
+    localised: Callable[[GapReport, str], str | bytes] | None = None  # the renderer taking a language
 
     @property
     def binary(self) -> bool:
         return not self.media_type.startswith(("text/", "application/json"))
+
+    def rendered(self, report: GapReport, lang: str = DEFAULT_LANG) -> str | bytes:
+        """The report in this format, its labels in ``lang`` where the format has a choice (CSV's header)."""
+        return self.localised(report, lang) if self.localised else self.render(report)
 
 
 # The one registry of report file formats: the CLI's --format choices and the web API's ?format= both read it.
 # Adding a format is one renderer above plus one entry here.
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
-    Format("csv", "text/csv; charset=utf-8", to_csv),
+    Format("csv", "text/csv; charset=utf-8", to_csv, to_csv),
     Format("html", "text/html; charset=utf-8", to_html),
     Format("json", "application/json", to_json),
 )}

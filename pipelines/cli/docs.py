@@ -15,7 +15,8 @@ from rich.table import Table
 from classify.yamlfile import DataFileError
 from pipelines.catalog import documents
 from pipelines.catalog.home import Home
-from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.cli.common import cli_lang, date_option, open_catalog, pass_home, say
+from pipelines.i18n import message_of
 from pipelines.services import review
 from pipelines.services.active import active_index_set, active_period
 from pipelines.services.classify import Classifier, classify_pending
@@ -72,7 +73,7 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
     changes = []
     for v in values:
         if len(v) < 2 or v[0] not in "+-":
-            raise click.BadParameter(f"{v!r}: write +ID to add or -ID to remove, e.g. +B.1.9")
+            raise click.BadParameter(say("indicator.change", value=v))
         changes.append(review.Change(f"indicator:{v[1:]}", v[0] == "+"))
     return changes
 
@@ -108,11 +109,11 @@ def correct_cmd(cfg: Config, doc: str, doc_type: str | None, indicators: list, a
     changes += [review.Change(f"requirement:{r}", True) for r in attach]
     changes += [review.Change(f"requirement:{r}", False) for r in detach]
     if not changes:
-        raise click.UsageError("nothing to correct: give --type, --indicator, --attach, --issued, …")
+        raise click.UsageError(say("correction.nothing_given"))
     try:
         done = review.review(db, cfg, doc, changes, who or cfg.who(), note)
     except (review.CorrectionError, DataFileError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(message_of(exc, cli_lang())) from exc
     for e in done.entries:
         click.echo(f"{e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r} ({e['who']}, {e['at']})")
     for warning in done.warnings:

@@ -1,8 +1,10 @@
 """``minhchung``: the command line (README, *Use*). Exit codes: 0 all good, 3 some input quarantined,
-2 usage error, 1 unexpected failure."""
+2 usage error, 1 unexpected failure. Errors and quarantine reasons are printed in the language of ``--lang``
+(or ``MINHCHUNG_LANG``; default Vietnamese); ``--json`` adds each reason's ``error_code``."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from datetime import date
@@ -15,12 +17,13 @@ from rich.table import Table
 from ingest.ocr import OcrError
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
-from pipelines.cli.common import date_option, open_catalog, pass_home
+from pipelines.cli.common import date_option, open_catalog, pass_home, say
 from pipelines.cli.docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd
 from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli.progress import BatchProgress
 from pipelines.cli.search import reindex_cmd, search_cmd
 from pipelines.cli.web import serve_cmd, users_group
+from pipelines.i18n import LANGS, message_of
 from pipelines.services.config import Config
 from pipelines.services.export import export_searchable, write_jsonl
 from pipelines.services.intake import IngestOptions, ingest
@@ -32,10 +35,13 @@ EXIT_QUARANTINED = 3
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data home (env MINHCHUNG_HOME, default ./minhchung-data).")
+@click.option("--lang", "message_lang", type=click.Choice(LANGS), default=None,
+              help="Language of messages and reasons: vi or en (env MINHCHUNG_LANG, default vi).")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None) -> None:
+def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> None:
     """minhchung: scanned PCTN evidence in, searchable classified records out."""
-    ctx.obj = Config.from_env(home)
+    cfg = Config.from_env(home)
+    ctx.obj = dataclasses.replace(cfg, lang=message_lang) if message_lang else cfg
 
 
 @main.command("ingest")
@@ -56,10 +62,11 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
                page_timeout: float, as_json: bool) -> None:
     """Ingest scans: folders, zips, PDF, TIFF, JPEG, PNG."""
     if unit and unit_from_folder:
-        raise click.UsageError("use either --unit or --unit-from-folder, not both")
+        raise click.UsageError(say("cli.unit_or_folder"))
     opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
                          jobs=jobs or cfg.jobs, ocr=ocr_mode, dpi=dpi,
-                         settings=cfg.ocr_settings(lang=lang, timeout=page_timeout), es_url=cfg.es_url)
+                         settings=cfg.ocr_settings(lang=lang, timeout=page_timeout), es_url=cfg.es_url,
+                         lang=cfg.lang)
     home = cfg.home
     home.create()
     db = connect(home.catalog)
@@ -67,7 +74,7 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
     try:
         summary = ingest(home, db, list(paths), opts, progress)
     except OcrError as exc:  # an unknown engine (MINHCHUNG_OCR_ENGINE): refused before anything is read
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(message_of(exc, cfg.lang)) from exc
     finally:
         progress.close()
     if as_json:
@@ -80,7 +87,7 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
         for d in summary.duplicates:
             click.echo(f"duplicate: {d['source']} has the same content as {d['same_as']}")
         for q in summary.quarantined:
-            click.echo(f"quarantined: {q['source']}: {q['error']}", err=True)
+            click.echo(say("cli.quarantined", source=q["source"], reason=q["message"]), err=True)
         for warning in summary.search_warnings:
             click.echo(warning, err=True)
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
@@ -108,11 +115,11 @@ def status(cfg: Config, as_json: bool) -> None:
                       str(u["text_pages"]), str(u["pending_pages"]), conf, str(u["quarantined"]))
     console.print(table)
     if quarantined:
-        qt = Table(title="Quarantined files")
-        qt.add_column("File")
-        qt.add_column("Reason")
+        qt = Table(title=say("cli.quarantine_title"))
+        qt.add_column(say("cli.column.file"))
+        qt.add_column(say("cli.column.reason"))
         for q in quarantined:
-            qt.add_row(q["source"], q["error"] or "")
+            qt.add_row(q["source"], q["message"] or "")
         console.print(qt)
     if view.outbox is not None:
         lag = view.outbox

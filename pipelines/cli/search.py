@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.cli.common import date_option, open_catalog
+from pipelines.cli.common import date_option, open_catalog, say
+from pipelines.i18n import message_of
 from pipelines.services import search as searching
 from pipelines.services.config import Config
 from search.analysis import QueryError
@@ -50,12 +51,12 @@ def search_cmd(cfg: Config, query: str, units: tuple[str, ...], doc_types: tuple
         name = backend or cfg.search_backend
         result = searching.search(db, req, name, url=cfg.es_url)
     except (QueryError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(message_of(exc, cfg.lang)) from exc
     except Exception as exc:  # noqa: BLE001 - a server that is down or refuses us: say so, exit 1
         if name == "sqlite":
             raise
-        raise click.ClickException(f"the {name} search backend failed: {type(exc).__name__}: {exc} "
-                                   "(use --backend sqlite meanwhile)") from exc
+        raise click.ClickException(say("search.backend_failed", backend=name,
+                                       detail=f"{type(exc).__name__}: {exc}")) from exc
     if as_json:
         out = {"total": result.total, "took_ms": round(result.took_ms, 1), "facets": result.facets,
                "hits": [{**asdict(h), "issued": h.issued.isoformat() if h.issued else None} for h in result.hits]}

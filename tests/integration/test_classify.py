@@ -125,11 +125,11 @@ def test_corrections_survive_reclassification_and_are_audited(home_copy):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--type", "XYZ"], "unknown type code"),
-    (["--indicator", "+Z.9.9"], "unknown indicator"),
-    (["--indicator", "B.1.9"], "write +ID"),
-    (["--issued", "2024-13-01"], "not a date"),
-    ([], "nothing to correct"),
+    (["--type", "XYZ"], "Không có mã loại văn bản «XYZ»"),
+    (["--indicator", "+Z.9.9"], "Không có chỉ số «Z.9.9»"),
+    (["--indicator", "B.1.9"], "viết +MÃ để thêm"),
+    (["--issued", "2024-13-01"], "«2024-13-01» không phải là ngày"),
+    ([], "Không có gì để sửa"),
 ])
 def test_bad_corrections_are_refused(home_copy, args, message):
     doc = export(home_copy)[0]["id"]

@@ -48,7 +48,7 @@ def test_the_cli_attaches_a_document_to_a_requirement(home_copy: Path) -> None:
     run_cli("--home", str(home_copy), "correct", doc, "--detach", req, "--by", "ratsoat")
     assert _gap_rows(home_copy, "Sở Nội vụ")[req]["status"] == "missing"
     bad = run_cli("--home", str(home_copy), "correct", doc, "--attach", "KHONG.CO", check_codes=(2,))
-    assert "unknown requirement 'KHONG.CO'" in bad.stderr
+    assert "Không có yêu cầu «KHONG.CO»" in bad.stderr
 
 
 def test_both_front_ends_offer_the_formats_of_one_registry(tmp_path: Path) -> None:

@@ -119,10 +119,17 @@ def test_table_csv_and_xlsx(scenario, tmp_path):
     assert "Sở Đủ" in table and "Chưa nộp văn bản nào (1 đơn vị): Sở Trống" in table
     unit_table = gaps(scenario, "--unit", "So Muon", fmt="table")
     assert "Nộp muộn" in unit_table and "B.1.9" in unit_table
-    rows = list(csv.DictReader(io.StringIO(gaps(scenario, fmt="csv").lstrip("\ufeff"))))
+    vi_rows = list(csv.DictReader(io.StringIO(gaps(scenario, fmt="csv").lstrip("\ufeff"))))
+    assert list(vi_rows[0]) == ["Kế hoạch", "Đơn vị", "Loại đơn vị", "Mã yêu cầu", "Nội dung yêu cầu", "Nhóm",
+                                "Nguồn yêu cầu", "Hạn nộp", "Khung thời gian", "Mã tình trạng", "Tình trạng", "Lý do",
+                                "Mã văn bản", "Số, ký hiệu"]
+    english = run_cli("--home", str(scenario["home"]), "--lang", "en", "gaps", "--plan", str(scenario["plan"]),
+                      "--format", "csv", check_codes=(0,)).stdout
+    rows = list(csv.DictReader(io.StringIO(english.lstrip("\ufeff"))))
     assert len(rows) == 12 and {r["status"] for r in rows} == set(EXPECTED.values())
     assert list(rows[0]) == ["plan", "unit", "unit_kind", "requirement", "requirement_name", "group", "source",
                              "deadline", "window", "status", "status_vi", "reason", "documents", "symbols"]
+    assert [list(r.values()) for r in vi_rows] == [list(r.values()) for r in rows]  # only the header changes
     out = tmp_path / "gaps.xlsx"
     gaps(scenario, "-o", str(out), fmt="xlsx")
     from openpyxl import load_workbook

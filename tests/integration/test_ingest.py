@@ -64,16 +64,17 @@ def test_text_layer_pages_are_not_ocred(ingested, catalog_db):
 
 def test_each_bad_input_is_quarantined_with_its_reason_and_the_rest_is_done(ingested, catalog_db):
     summary, man, prefix = ingested["summary"], ingested["manifest"], ingested["root"].name
-    reasons = {q["source"]: q["error"] for q in summary["quarantined"]}
-    expected = {
-        "ban scan bi cat.pdf": "corrupt or truncated PDF",
-        "trong.pdf": "empty file",
-        "danh sach can bo.pdf": "unsupported type: a text file",
-        "quyet dinh co mat khau.pdf": "encrypted PDF",
+    reasons = {q["source"]: q for q in summary["quarantined"]}
+    expected = {  # file: (code, English reason stored, Vietnamese reason shown by default)
+        "ban scan bi cat.pdf": ("pdf.corrupt", "corrupt or truncated PDF", "Tệp PDF bị hỏng hoặc không trọn vẹn"),
+        "trong.pdf": ("file.empty", "empty file", "Tệp rỗng (0 byte)"),
+        "danh sach can bo.pdf": ("file.text", "unsupported type: a text file", "tệp văn bản thuần"),
+        "quyet dinh co mat khau.pdf": ("pdf.encrypted", "encrypted PDF", "Tệp PDF có mật khẩu"),
     }
-    for name, reason in expected.items():
-        match = [r for s, r in reasons.items() if s.endswith(name)]
-        assert match and reason in match[0], (name, reasons)
+    for name, (code, english, vietnamese) in expected.items():
+        match = [q for s, q in reasons.items() if s.endswith(name)]
+        assert match and match[0]["error_code"] == code, (name, reasons)
+        assert english in match[0]["error"] and vietnamese in match[0]["message"], (name, match[0])
     assert len(reasons) == len(expected)
     db = catalog_db
     done = {r[0] for r in db.execute("SELECT s.source FROM sources s JOIN files f USING (sha256) "
@@ -91,7 +92,7 @@ def test_status_and_export_follow_the_contract(ingested):
     assert units["Sở Tư pháp"]["quarantined"] == 4
     assert len(status["quarantined"]) == 4
     table = run_cli("--home", home, "status", check_codes=(0,)).stdout
-    assert "Quarantined files" in table and "encrypted PDF" in table
+    assert "Tệp bị cách ly" in table and "Tệp PDF có mật khẩu" in table  # Vietnamese unless --lang en
 
     lines = run_cli("--home", home, "export", "--format", "jsonl", check_codes=(0,)).stdout.splitlines()
     records = [json.loads(line) for line in lines]

@@ -43,7 +43,9 @@ def test_table_output_and_bad_query(ingested):
     out = run_cli("--home", str(ingested["home"]), "search", "ke khai", "--limit", "3", check_codes=(0,)).stdout
     assert "trang khớp «ke khai»" in out and "Số ký hiệu" in out
     proc = run_cli("--home", str(ingested["home"]), "search", '"kê khai', check_codes=(2,))
-    assert "unbalanced quote" in proc.stderr
+    assert "Dấu ngoặc kép ở vị trí 1 chưa được đóng" in proc.stderr
+    proc = run_cli("--home", str(ingested["home"]), "--lang", "en", "search", '"kê khai', check_codes=(2,))
+    assert "unbalanced quote at position 1" in proc.stderr
 
 
 def test_corrections_reach_the_index_and_reindex_rebuilds(home_copy):
