@@ -1,7 +1,10 @@
-"""Error responses: JSON under ``/api/``, a Vietnamese error page elsewhere (401 there: to the login page).
+"""Error responses: JSON under ``/api/``, an error page elsewhere (401 there: to the login page), in the
+request's language (:mod:`pipelines.web.lang`: Vietnamese unless the browser prefers English).
 
-Malformed input is a 422 naming the field and the problem; no input reaches a 500 by design, and an
-unexpected failure is logged and answered with a short 500 that leaks nothing.
+JSON errors are ``{"detail": <text>, "code": <message code>}``; malformed input is a 422 naming each field
+and its problem (``detail``: a list of ``{field, message, type, code}``, ``message``: one sentence,
+``code``: ``validation.invalid``). No input reaches a 500 by design, and an unexpected failure is logged and
+answered with a short 500 that leaks nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +18,21 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
+from pipelines.i18n import Msg, code_of, message_of, template, translate
 from pipelines.web.body_limit import BodyTooLarge
 from pipelines.web.deps import render
+from pipelines.web.lang import request_lang
 from pipelines.web.views import InputError
 
 log = logging.getLogger("minhchung.web")
-TITLES = {400: "Yêu cầu không hợp lệ", 401: "Cần đăng nhập", 403: "Không có quyền", 404: "Không tìm thấy",
-          405: "Phương thức không được hỗ trợ", 413: "Dữ liệu gửi lên quá lớn", 422: "Dữ liệu không hợp lệ",
-          429: "Thử quá nhiều lần", 500: "Lỗi hệ thống"}
+VALIDATION_CODE = "validation.invalid"
+# Parameters of pydantic's error context that the validation messages name.
+CONTEXT_PARAMS = ("ge", "gt", "le", "lt", "max_length", "min_length", "expected")
+
+
+def title(status: int, lang: str) -> str:
+    code = f"http.{status}"
+    return translate(code if template(code) else "http.other", lang)
 
 
 def is_api(request: Request) -> bool:
@@ -34,15 +44,34 @@ def _field(loc: tuple | list) -> str:
     return ".".join(parts) or str(loc[0] if loc else "?")
 
 
-def validation_messages(exc: RequestValidationError) -> list[dict]:
-    return [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-            for e in exc.errors()]
+def problem_msg(error: dict) -> Msg:
+    """One pydantic error as a message: ``validation.<type>`` with its context (``ge``, ``max_length`` …), or
+    ``validation.other`` with pydantic's English text."""
+    kind = str(error.get("type", ""))
+    code = f"validation.{kind}"
+    if not template(code):
+        return Msg("validation.other", {"detail": str(error.get("msg", ""))})
+    ctx = error.get("ctx") or {}
+    params: dict[str, object] = {k: ctx[k] for k in CONTEXT_PARAMS if k in ctx}
+    params["detail"] = str(ctx.get("error", error.get("msg", "")))
+    return Msg(code, params)
+
+
+def validation_messages(exc: RequestValidationError, lang: str = "vi") -> list[dict]:
+    """Each problem: ``field``, ``message`` (the problem in ``lang``), pydantic's ``type`` and our ``code``."""
+    out = []
+    for error in exc.errors():
+        msg = problem_msg(error)
+        out.append({"field": _field(error.get("loc", ())), "message": msg.text(lang),
+                    "type": str(error.get("type", "")), "code": msg.code})
+    return out
 
 
 def page(request: Request, status: int, message: str, details: list[str] | None = None,
          headers: dict[str, str] | None = None) -> Response:
-    response = render(request, "error.html", {"status": status, "title": TITLES.get(status, "Lỗi"),
-                                              "message": message, "details": details or []}, status_code=status)
+    context = {"status": status, "title": title(status, request_lang(request)), "message": message,
+               "details": details or []}
+    response = render(request, "error.html", context, status_code=status)
     response.headers.update(headers or {})
     return response
 
@@ -50,35 +79,43 @@ def page(request: Request, status: int, message: str, details: list[str] | None 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
+    lang = request_lang(request)
+    code = code_of(exc)
+    detail = message_of(exc, lang) if code else exc.detail
     if is_api(request):
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
+        return JSONResponse({"detail": detail, "code": code or f"http.{exc.status_code}"}, exc.status_code,
+                            headers=headers)
     if exc.status_code == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", 303)
-    return page(request, exc.status_code, str(exc.detail), headers=headers)
+    return page(request, exc.status_code, str(detail), headers=headers)
 
 
 async def invalid_input(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = validation_messages(exc)
-    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    lang = request_lang(request)
+    problems = validation_messages(exc, lang)
+    lines = [translate("validation.field", lang, field=p["field"], problem=p["message"]) for p in problems]
     if is_api(request):
-        return JSONResponse({"detail": problems, "message": f"Dữ liệu không hợp lệ: {summary}"}, 422)
-    return page(request, 422, "Dữ liệu gửi lên không hợp lệ.", [f"{p['field']}: {p['message']}" for p in problems])
+        return JSONResponse({"detail": problems, "message": translate("validation.summary", lang, problems=lines),
+                             "code": VALIDATION_CODE}, 422)
+    return page(request, 422, translate(VALIDATION_CODE, lang), lines)
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    message = "Lỗi không mong đợi; đã ghi vào nhật ký máy chủ."
+    message = translate("error.unexpected", request_lang(request))
     if is_api(request):
-        return JSONResponse({"detail": message}, 500)
+        return JSONResponse({"detail": message, "code": "error.unexpected"}, 500)
     return Response(message, 500, media_type="text/plain; charset=utf-8")
 
 
 async def input_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InputError)
+    message = exc.message(request_lang(request))
     if is_api(request):
-        return JSONResponse({"detail": str(exc)}, 422)
-    return page(request, 422, str(exc))
+        return JSONResponse({"detail": message, "code": exc.code}, 422)
+    return page(request, 422, message)
 
 
 def too_large(request: Request, message: str) -> Response:

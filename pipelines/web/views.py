@@ -17,6 +17,7 @@ from pipelines.assessment import gaps
 from pipelines.assessment.plan import Plan, requirements_for
 from pipelines.catalog.home import Home
 from pipelines.catalog.records import loads
+from pipelines.i18n import CODE, DEFAULT_LANG, Msg, as_msg, stored_message, template, translate
 from pipelines.services import documents as docs
 from pipelines.services import review
 from pipelines.services import search as searching
@@ -30,11 +31,59 @@ from search.model import Filters, SearchRequest, SearchResult
 
 
 class InputError(ValueError):
-    """Malformed input from a form or a query string (answered with 422 and this message)."""
+    """Malformed input from a form or a query string, answered with 422 and its message in the request's
+    language (:mod:`pipelines.web.errors`).
+
+    ``InputError(code, **params)`` with a message code; or ``InputError(text)``, a route's own sentence (code
+    ``input.invalid``), which takes the code of the coded error it is raised from
+    (``raise InputError(str(exc)) from exc``). ``str()`` is the message in Vietnamese, the default language,
+    as a page shows it."""
+
+    def __init__(self, code_or_text: str, **params: object) -> None:
+        super().__init__(code_or_text)
+        if CODE.fullmatch(code_or_text) and template(code_or_text, "en") is not None:
+            self._msg = Msg(code_or_text, params)
+        else:
+            self._msg = Msg("input.invalid", {"detail": code_or_text})
+
+    def msg(self) -> Msg:
+        cause = as_msg(self.__cause__) if self.__cause__ is not None else None
+        return cause if self._msg.code == "input.invalid" and cause else self._msg
+
+    @property
+    def code(self) -> str:
+        return self.msg().code
+
+    @property
+    def params(self) -> dict[str, object]:
+        return dict(self.msg().params)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return self.msg().text(lang)
+
+    def __str__(self) -> str:
+        return self.message(DEFAULT_LANG)
+
+
+class CodedHTTPException(HTTPException):
+    """An HTTP error with a message code: ``detail`` is the Vietnamese text; the error handlers answer in the
+    request's language with ``code``."""
+
+    def __init__(self, status_code: int, code: str, **params: object) -> None:
+        super().__init__(status_code, translate(code, DEFAULT_LANG, **params))
+        self.code = code
+        self.params = params
+
+
+# The labels routes give parse_day (in Vietnamese, or as a code): the message names the field in the
+# request's language.
+DATE_LABELS = {"Từ ngày": "label.date_from", "Đến ngày": "label.date_to", "Ngày nhận": "label.received",
+               "Ngày ban hành": "label.issued"}
 
 
 def parse_day(value: str | None, label: str) -> date | None:
-    """YYYY-MM-DD (as a date input sends it) or DD/MM/YYYY; empty is None."""
+    """YYYY-MM-DD (as a date input sends it) or DD/MM/YYYY; empty is None; else :class:`InputError`
+    ``date.invalid`` naming the field (``label``: a code such as ``label.date_from`` or its Vietnamese text)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -43,7 +92,9 @@ def parse_day(value: str | None, label: str) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InputError(f"{label}: «{value[:40]}» không phải là ngày (YYYY-MM-DD hoặc DD/MM/YYYY).")
+    code = DATE_LABELS.get(label, label)
+    name: object = Msg(code) if CODE.fullmatch(code) and template(code, "en") is not None else label
+    raise InputError("date.invalid", label=name, value=value[:40])
 
 
 def make_filters(units: list[str], types: list[str], indicators: list[str], issued_from: date | None,
@@ -53,18 +104,21 @@ def make_filters(units: list[str], types: list[str], indicators: list[str], issu
                        indicators=tuple(i for i in indicators if i), issued_from=issued_from, issued_to=issued_to,
                        in_period=in_period)
     except ValueError as exc:
-        raise InputError(f"Bộ lọc không hợp lệ: {exc}") from exc
+        raise InputError("filter.invalid", detail=exc) from exc
 
 
 def run_search(db: sqlite3.Connection, q: str, filters: Filters, limit: int, offset: int,
                sort: str = "relevance", cache: ColumnsCache | None = None) -> SearchResult:
-    """The search with hits marked ``<mark>`` in HTML-escaped snippets; malformed queries raise InputError."""
+    """The search with hits marked ``<mark>`` in HTML-escaped snippets; a malformed query raises InputError
+    with the query's own code (``query.unbalanced_quote`` …), another bad request ``search.invalid``."""
     try:
         req = SearchRequest(q, filters, limit=limit, offset=offset, sort=sort, markers=("<mark>", "</mark>"),
                             html=True)
         return searching.search(db, req, backend_name(), cache=cache)
-    except (QueryError, ValueError) as exc:
-        raise InputError(f"Câu tìm kiếm không hợp lệ: {exc}") from exc
+    except QueryError as exc:
+        raise InputError(exc.code, **exc.params) from exc
+    except ValueError as exc:
+        raise InputError("search.invalid", detail=exc) from exc
 
 
 def query_or_none(q: str | None) -> Query | None:
@@ -90,8 +144,9 @@ class PageView:
 
 
 def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | None,
-              original: tuple[int, int] | None = None) -> PageView:
-    """One page for display; ``original`` is its raster size when the caller already knows it."""
+              original: tuple[int, int] | None = None, lang: str = DEFAULT_LANG) -> PageView:
+    """One page for display (its error in ``lang``); ``original`` is its raster size when the caller already
+    knows it."""
     text = row["text"] or ""
     original = original or images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
     size = images.display_size(original)
@@ -99,13 +154,14 @@ def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | No
     boxes = images.word_boxes(words, loads(row["matrix"], None), original, query) if query else []
     hits = len(find_matches(text, query)) if query else 0
     return PageView(row["n"] - doc.first_page + 1, row["n"], row["method"], row["confidence"], text,
-                    images.marked_text(text, query), hits, size[0], size[1], boxes, row["error"])
+                    images.marked_text(text, query), hits, size[0], size[1], boxes,
+                    stored_message(row["error_code"], row["error"], lang))
 
 
 def document_or_404(db: sqlite3.Connection, doc_id: str) -> docs.DocFile:
     doc = docs.doc_file(db, doc_id)
     if doc is None:
-        raise HTTPException(404, f"Không có văn bản mã «{doc_id[:80]}».")
+        raise CodedHTTPException(404, "document.not_found", id=doc_id[:80])
     return doc
 
 
@@ -113,7 +169,7 @@ def plan_or_503(db: sqlite3.Connection) -> Plan:
     try:
         return active_plan(db)
     except DataFileError as exc:
-        raise HTTPException(503, f"Kế hoạch đánh giá của kho dữ liệu không đọc được: {exc}") from exc
+        raise CodedHTTPException(503, "plan.unreadable", detail=exc) from exc
 
 
 def review_options(db: sqlite3.Connection, record: dict) -> dict:
@@ -132,13 +188,13 @@ def attached(record: dict) -> list[dict]:
     return [m for m in record.get("corrected") or [] if m["field"].startswith("requirement:") and m["value"]]
 
 
-def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None) -> dict:
+def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None, lang: str = DEFAULT_LANG) -> dict:
     doc = document_or_404(db, doc_id)
     record = docs.document_record(db, doc.id).to_export()
     query = query_or_none(q)
     rows = docs.page_rows(db, doc)
     sizes = images.raster_sizes(home.blob_path(doc.sha256), doc.kind, [row["n"] for row in rows], doc.dpi)
-    pages = [page_view(home, doc, row, query, size) for row, size in zip(rows, sizes, strict=True)]
+    pages = [page_view(home, doc, row, query, size, lang) for row, size in zip(rows, sizes, strict=True)]
     names = docs.indicator_names(active_index_set(db))
     return {"doc": doc, "record": record, "pages": pages, "indicator_names": names, "q": q or "",
             "audit": review.audit_log(db, doc.id), "query_ok": query is not None or not q,
