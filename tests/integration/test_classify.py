@@ -140,4 +140,4 @@ def test_bad_corrections_are_refused(home_copy, args, message):
 
 def test_correcting_an_unknown_document_is_refused(home_copy):
     proc = run_cli("--home", str(home_copy), "correct", "nope-1", "--type", "KH", check_codes=(2,))
-    assert "no document 'nope-1'" in proc.stderr
+    assert "Không có văn bản mã «nope-1»" in proc.stderr

@@ -170,7 +170,7 @@ def test_decompression_bomb_image_is_quarantined(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     proc = subprocess.run([*CLI, "--home", str(tmp_path), "ingest", str(tmp_path), "--unit", "X",
                            "--unit-from-folder"], capture_output=True, text=True)
-    assert proc.returncode == 2 and "either --unit or --unit-from-folder" in proc.stderr
+    assert proc.returncode == 2 and "Chỉ dùng một trong --unit hoặc --unit-from-folder" in proc.stderr
     proc = subprocess.run([*CLI, "ingest", str(tmp_path), "--received", "15/03/2025"], capture_output=True,
                           text=True)
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr

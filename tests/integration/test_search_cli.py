@@ -73,5 +73,5 @@ def test_unreachable_elasticsearch_is_reported_not_fatal(home_copy):
     proc = run_cli("--home", str(home_copy), "classify", "--all", env=env, check_codes=(0,))
     assert "Elasticsearch not updated" in proc.stderr and "reindex --backend elasticsearch" in proc.stderr
     proc = run_cli("--home", str(home_copy), "search", "tham nhũng", env=env, check_codes=(1,))
-    assert "the elasticsearch search backend failed" in proc.stderr and "--backend sqlite" in proc.stderr
+    assert "Máy tìm kiếm elasticsearch bị lỗi" in proc.stderr and "--backend sqlite" in proc.stderr
     assert search(home_copy, "tham nhũng", "--backend", "sqlite")["total"] > 0
