@@ -1,9 +1,12 @@
-"""The web app's accounts (``users``): name, role, password hash, and a version that ends sessions."""
+"""The web app's accounts (``users``): name, role, password hash, and a version that goes up with every new
+password or role. Each such change, and removing the user, also deletes the user's sessions
+(:mod:`pipelines.catalog.sessions`) in the same transaction."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from pipelines.catalog import sessions
 from pipelines.catalog.db import Tx, now
 
 UserRow = sqlite3.Row  # name, role, version, password
@@ -27,6 +30,7 @@ def upsert_user(db: sqlite3.Connection, name: str, role: str, digest: str, *, up
         if exists:
             db.execute("UPDATE users SET role=?, password=?, version=version+1, updated=? WHERE name=?",
                        (role, digest, now(), name))
+            sessions.delete_for_user(db, name)
         else:
             db.execute("INSERT INTO users (name, role, password, created, updated) VALUES (?, ?, ?, ?, ?)",
                        (name, role, digest, now(), now()))
@@ -38,15 +42,13 @@ def set_digest(db: sqlite3.Connection, name: str, digest: str, *, new_version: b
     bump = ", version=version+1, updated=?" if new_version else ""
     args = (digest, now(), name) if new_version else (digest, name)
     with Tx(db):
-        return db.execute(f"UPDATE users SET password=?{bump} WHERE name=?", args).rowcount > 0
+        changed = db.execute(f"UPDATE users SET password=?{bump} WHERE name=?", args).rowcount > 0
+        if changed and new_version:
+            sessions.delete_for_user(db, name)
+        return changed
 
 
 def delete_user(db: sqlite3.Connection, name: str) -> bool:
     with Tx(db):
+        sessions.delete_for_user(db, name)
         return db.execute("DELETE FROM users WHERE name=?", (name,)).rowcount > 0
-
-
-def bump_version(db: sqlite3.Connection, name: str) -> None:
-    """Invalidate every session of the user."""
-    with Tx(db):
-        db.execute("UPDATE users SET version=version+1 WHERE name=?", (name,))

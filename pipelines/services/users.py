@@ -2,8 +2,8 @@
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults: 64 MiB, 3 passes); the hash carries its own
 salt and parameters, so raising them later re-hashes each password at its owner's next login. ``version``
-goes up when a password or role changes or the user logs out: sessions carry the version they were made
-with, so every older session of that user stops working (signed-cookie sessions cannot be revoked one by one).
+goes up when a password or role changes; the user's sessions (:mod:`pipelines.services.sessions`) are
+deleted then, and a session made under another version is refused anyway.
 """
 
 from __future__ import annotations
@@ -104,11 +104,6 @@ def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
 def remove_user(db: sqlite3.Connection, name: str) -> None:
     if not users.delete_user(db, name):
         raise UserError(f"no user {name!r}")
-
-
-def end_sessions(db: sqlite3.Connection, name: str) -> None:
-    """Invalidate every session of the user (logout)."""
-    users.bump_version(db, name)
 
 
 def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:

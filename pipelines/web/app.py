@@ -3,8 +3,8 @@
 Why FastAPI (on Starlette, served by uvicorn): the JSON API is declared once with pydantic models and the
 OpenAPI schema comes from the same code (so ``tests/test_web_fuzz.py`` can fuzz every operation from it);
 dependencies express "logged in, with this permission" per route, so no route can forget the check;
-Starlette brings the pieces a small server-rendered app needs (Jinja2 templates, static files, signed
-session cookies, multipart uploads) without a framework's ORM or settings module. Pages are rendered on the
+Starlette brings the pieces a small server-rendered app needs (Jinja2 templates, static files, multipart
+uploads) without a framework's ORM or settings module. Pages are rendered on the
 server; the small script in ``static/app.js`` only adds conveniences (progress polling, box toggling).
 Nothing is loaded from another site: the API docs UI (which FastAPI takes from a CDN) is switched off, the
 schema is at ``/api/openapi.json``.
@@ -12,27 +12,36 @@ schema is at ``/api/openapi.json``.
 The routes are grouped per feature, each module holding its pages and its JSON API: :mod:`.auth`,
 :mod:`.search`, :mod:`.documents`, :mod:`.gaps`, :mod:`.review`, :mod:`.intake`. They only parse input,
 call the services and render; they reach the app's state (:class:`~pipelines.web.state.WebState`, on
-``app.state.web``) through :mod:`.deps`, never through this module. Each request opens its own SQLite
-connection.
+``app.state.web``) through :mod:`.deps`, never through this module. Each request thread keeps its own
+SQLite connection between requests (:class:`~pipelines.web.state.Connections`); sessions are server-side
+(:mod:`pipelines.services.sessions`, cookie and CSRF in :mod:`.security`).
+
+Per request the app does, besides the route's own work: one session look-up (a primary-key read on the
+event loop's connection, no thread hop), the permission check, and for sync routes one hop to anyio's
+thread pool. ``minhchung serve --workers N`` runs N such processes (:func:`app_from_env` builds each one's
+app); the login limiter counts per process, so N workers allow up to N times the failures.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
+from datetime import timedelta
 from functools import partial
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import HTTPConnection
 from starlette.types import Scope
 
 from pipelines.catalog.db import connect
-from pipelines.catalog.home import Home
+from pipelines.services import sessions
 from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
-from pipelines.services.users import ensure_table
 from pipelines.web import auth, deps, documents, errors, gaps, intake, review, search
 from pipelines.web.body_limit import BodyLimitMiddleware
 from pipelines.web.login_limit import DEFAULT_PER_ADDRESS, DEFAULT_PER_NAME, DEFAULT_WINDOW, LoginLimiter
@@ -48,10 +57,11 @@ from pipelines.web.state import (
 from pipelines.web.templating import templates
 
 FEATURES = (auth, search, documents, gaps, review, intake)
+APP_ENV = "MINHCHUNG_WEB_APP"  # set by 'minhchung serve' for its worker processes: see app_from_env
 
 
-def _may_upload(home: Home, scope: Scope) -> bool:
-    return deps.session_may(home, scope.get("session") or {}, "upload")
+def _may_upload(state: WebState, scope: Scope) -> bool:
+    return deps.session_may(state, HTTPConnection(scope).cookies.get(SESSION_COOKIE), "upload")
 
 
 def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,
@@ -63,14 +73,18 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
     ``max_upload_bytes`` limits one upload request of a logged-in clerk, ``max_body_bytes`` every other
     request body (413 past either); ``login_failures_per_name`` failed logins for one user name, or
     ``login_failures_per_address`` from one address, in ``login_window`` seconds block logins (429);
-    ``secure_cookies`` marks the session cookie Secure (serve behind HTTPS); ``intake_jobs``: OCR processes."""
+    ``session_hours`` without a request end a session; ``secure_cookies`` marks the cookies Secure (serve
+    behind HTTPS); ``intake_jobs``: OCR processes."""
     home = config.home
     home.create()
-    with closing(connect(home.catalog)) as db:
-        ensure_table(db)
-    settings = WebSettings(max_upload_bytes, max_body_bytes)
+    with closing(connect(home.catalog)) as db:  # migrated once here; expired sessions dropped
+        sessions.purge(db)
+    settings = WebSettings(max_upload_bytes, max_body_bytes, session_lifetime=timedelta(hours=session_hours),
+                           secure_cookies=secure_cookies)
     limiter = LoginLimiter(login_failures_per_name, login_failures_per_address, login_window)
-    state = WebState(config, settings, templates(), limiter, IntakeWorker(config, intake_jobs))
+    pages = templates()
+    pages.env.auto_reload = False  # the templates are package data: no stat() of each file per render
+    state = WebState(config, settings, pages, limiter, IntakeWorker(config, intake_jobs), load_secret(home))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,11 +101,22 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
     for feature in FEATURES:
         app.include_router(feature.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("pipelines.web") / "static")), name="static")
-    # The last added runs first: security headers, then the session (decoded from the signed cookie), then
-    # the body limit, which needs the session to tell a clerk's upload from anyone else's request.
+    # The last added runs first: security headers (and the cookies a route queued), then the body limit, which
+    # looks the session up from its cookie to tell a clerk's upload from anyone else's request.
     app.add_middleware(BodyLimitMiddleware, max_body=max_body_bytes, max_upload=max_upload_bytes,
-                       upload_paths=UPLOAD_PATHS, may_upload=partial(_may_upload, home), refuse=errors.refuse_body)
-    app.add_middleware(SessionMiddleware, secret_key=load_secret(home), session_cookie=SESSION_COOKIE,
-                       max_age=int(session_hours * 3600), same_site="lax", https_only=secure_cookies)
+                       upload_paths=UPLOAD_PATHS, may_upload=partial(_may_upload, state), refuse=errors.refuse_body)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def app_env(config: Config, **options: Any) -> str:
+    """What :func:`app_from_env` needs, as the value of :data:`APP_ENV`: the data home and create_app's
+    options. The rest of the :class:`Config` is read from the same environment by each worker."""
+    return json.dumps({"home": str(config.home.root), "options": options})
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``minhchung serve --workers N`` (uvicorn's factory: workers import
+    the app by name, they cannot be handed an object): the data home and options from :data:`APP_ENV`."""
+    spec = json.loads(os.environ[APP_ENV])
+    return create_app(Config.from_env(spec["home"]), **spec["options"])

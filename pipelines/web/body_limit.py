@@ -2,8 +2,9 @@
 
 Every request body is limited: ``max_body`` (small, 64 KiB by default) for forms and JSON on every route,
 and ``max_upload`` (large) on the upload routes only, and there only for a session whose user may upload.
-Whether a session may upload is decided from the signed session cookie (decoded by Starlette's
-SessionMiddleware, which runs first) and one look-up of the user — before a byte of the body is read.
+Whether a session may upload is decided from the session cookie: one look-up of its server-side session
+and user (:func:`pipelines.web.deps.session_may`, in a worker thread) — before a byte of the body is read.
+A forged, ended or expired session id gets the small limit.
 
 - A declared ``Content-Length`` over the limit is refused at once, nothing read.
 - Under the small limit the body is read here (at most ``max_body`` bytes) and handed to the app only when

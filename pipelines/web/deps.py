@@ -1,24 +1,26 @@
-"""Per-request helpers shared by the page and API routes: the catalog connection, the logged-in user and
+"""Per-request helpers shared by the page and API routes: the catalog connection, the session and its user,
 the permission check, CSRF, and rendering a template with the common context."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from pipelines.catalog.db import connect
-from pipelines.catalog.home import Home
-from pipelines.services.users import ROLE_VI, User, get_user
-from pipelines.web.security import csrf_ok, csrf_token
-from pipelines.web.state import WebState
+from pipelines.services import sessions
+from pipelines.services.sessions import Session
+from pipelines.services.users import ROLE_VI, User
+from pipelines.web.security import cookie_header, csrf_ok, queue_cookie
+from pipelines.web.state import SESSION_COOKIE, WebState
 
 PERMISSION_VI = {"read": "xem và tra cứu", "upload": "tiếp nhận hồ sơ", "correct": "rà soát, sửa thông tin",
                  "admin": "quản trị"}
+_UNKNOWN = object()  # request.state.session before the look-up
 
 
 def web(request: Request) -> WebState:
@@ -27,60 +29,96 @@ def web(request: Request) -> WebState:
 
 @contextmanager
 def catalog(request: Request) -> Iterator[sqlite3.Connection]:
-    """A new SQLite connection for this request (connections cannot cross threads), closed afterwards."""
-    db = connect(web(request).home.catalog)
-    try:
+    """This thread's catalog connection (kept open between requests: :class:`~pipelines.web.state.Connections`)."""
+    with web(request).connections.use() as db:
         yield db
-    finally:
-        db.close()
 
 
-def user_of(db: sqlite3.Connection, session: Mapping[str, Any]) -> User | None:
-    """The user a (signed, decoded) session names, if their sessions are still valid (not logged out since,
-    password unchanged, not removed)."""
-    name, version = session.get("user"), session.get("v")
-    if not isinstance(name, str):
-        return None
-    user = get_user(db, name)
-    return user if user is not None and user.version == version else None
+def session_may(state: WebState, token: str | None, permission: str) -> bool:
+    """Does the session cookie ``token`` name a live session whose user holds ``permission``? (Blocking: the
+    body limit middleware runs it in a worker thread before the body is read.)"""
+    if not token:
+        return False  # no look-up for a request without a session
+    with state.connections.use() as db:
+        session = sessions.lookup(db, token)
+    return session is not None and session.user.can(permission)
 
 
-def session_may(home: Home, session: Mapping[str, Any], permission: str) -> bool:
-    """Does the session belong to a valid user holding ``permission``? (Outside a request: middleware.)"""
-    if not isinstance(session.get("user"), str):
-        return False  # no look-up for a request without a login
-    with closing(connect(home.catalog)) as db:
-        user = user_of(db, session)
-    return user is not None and user.can(permission)
+def session_cookie(state: WebState, token: str) -> bytes:
+    settings = state.settings
+    return cookie_header(SESSION_COOKIE, token, max_age=int(settings.session_lifetime.total_seconds()),
+                         secure=settings.secure_cookies)
 
 
-def session_user(request: Request) -> User | None:
-    """The logged-in user, if the session names one whose sessions are still valid."""
+def start_session(request: Request, user: User) -> Session:
+    """Log ``user`` in: a new server-side session, its cookie sent with the response (blocking: a write)."""
+    state = web(request)
     with catalog(request) as db:
-        user = user_of(db, request.session)
-    if user is None:
-        request.session.pop("user", None)
-        request.session.pop("v", None)
-        return None
-    return user
-
-
-def current_user(request: Request) -> User:
-    user = session_user(request)
-    if user is None:
-        raise HTTPException(401, "Cần đăng nhập.", headers={"WWW-Authenticate": 'Cookie realm="minhchung"'})
+        token, session = sessions.create(db, user, state.settings.session_lifetime)
+    queue_cookie(request, session_cookie(state, token))
+    request.state.session = session
     request.state.user = user
-    return user
+    return session
+
+
+def forget_session(request: Request) -> None:
+    """Delete the browser's session cookie with the response (the session itself is ended by the caller)."""
+    queue_cookie(request, cookie_header(SESSION_COOKIE, "", max_age=0, secure=web(request).settings.secure_cookies))
+    request.state.session = None
+    request.state.user = None
+
+
+def _touch(state: WebState, session: Session) -> Session:
+    with state.connections.use() as db:
+        return sessions.touch(db, session, state.settings.session_lifetime)
+
+
+async def session_of(request: Request) -> Session | None:
+    """The request's live session, looked up once per request.
+
+    The look-up (one primary-key read on the event loop thread's own connection, tens of microseconds) runs
+    on the event loop: a worker thread would cost more than the read. The write that slides the expiry
+    (at most once per :data:`~pipelines.services.sessions.TOUCH_EVERY`) runs in a worker thread, and the
+    cookie is sent again with the new expiry."""
+    known = getattr(request.state, "session", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    token = request.cookies.get(SESSION_COOKIE)
+    session = None
+    if token:
+        state = web(request)
+        with state.connections.use() as db:
+            session = sessions.lookup(db, token)
+        if session is not None and sessions.touch_due(session):
+            session = await to_thread.run_sync(_touch, state, session)
+            queue_cookie(request, session_cookie(state, token))
+    request.state.session = session
+    return session
+
+
+async def current_user(request: Request) -> User:
+    session = await session_of(request)
+    if session is None:
+        raise HTTPException(401, "Cần đăng nhập.", headers={"WWW-Authenticate": 'Cookie realm="minhchung"'})
+    request.state.user = session.user
+    return session.user
+
+
+async def current_session(request: Request, user: Annotated[User, Depends(current_user)]) -> Session:
+    session = await session_of(request)
+    assert session is not None
+    return session
 
 
 def require(permission: str | None, *, csrf: bool = False) -> Callable[..., Any]:
     """A dependency: the logged-in user (401 otherwise) holding ``permission`` (403 otherwise; None: any
     user); with ``csrf`` the request must also carry the session's CSRF token (403 otherwise)."""
 
-    async def dependency(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+    async def dependency(request: Request, session: Annotated[Session, Depends(current_session)]) -> User:
+        user = session.user
         if permission is not None and not user.can(permission):
             raise HTTPException(403, f"Vai trò {user.role_vi} không có quyền {PERMISSION_VI[permission]}.")
-        if csrf and not await csrf_ok(request):
+        if csrf and not await csrf_ok(request, session.csrf):
             raise HTTPException(403, "Thiếu hoặc sai mã chống giả mạo (CSRF): tải lại trang rồi gửi lại; "
                                      "ứng dụng gọi API gửi mã trong tiêu đề X-CSRF-Token.")
         return user
@@ -90,13 +128,16 @@ def require(permission: str | None, *, csrf: bool = False) -> Callable[..., Any]
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     user = getattr(request.state, "user", None)
-    base = {"user": user, "csrf_token": csrf_token(request), "role_vi": ROLE_VI, "path": request.url.path}
+    session = getattr(request.state, "session", None)
+    csrf = session.csrf if isinstance(session, Session) else ""
+    base = {"user": user, "csrf_token": csrf, "role_vi": ROLE_VI, "path": request.url.path}
     return web(request).templates.TemplateResponse(request, name, {**base, **(context or {})},
                                                    status_code=status_code)
 
 
 # The user of a route, checked: ``user: Reader`` etc. (401 without login, 403 without the permission).
 LoggedIn = Annotated[User, Depends(current_user)]
+CurrentSession = Annotated[Session, Depends(current_session)]
 AnyUser = Annotated[User, Depends(require(None))]
 AnyPoster = Annotated[User, Depends(require(None, csrf=True))]
 Reader = Annotated[User, Depends(require("read"))]

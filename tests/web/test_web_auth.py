@@ -35,15 +35,18 @@ def client_for(app, role_user: str | None = None, ip: str = "testclient") -> Tes
     return client
 
 
-def test_logout_ends_every_session_of_the_user(home):
+def test_logout_ends_only_this_session_and_logout_all_ends_every_one(home):
     app = create_app(Config(home))
-    first, second = client_for(app, "thanhtra"), client_for(app, "thanhtra")
+    first, second, third = client_for(app, "thanhtra"), client_for(app, "thanhtra"), client_for(app, "thanhtra")
     old_cookie = first.cookies.get("minhchung_session")
     assert first.post("/api/logout").status_code == 204
-    assert second.get("/api/me").status_code == 401  # the same user's other session ended as well
+    assert first.get("/api/me").status_code == 401
+    assert second.get("/api/me").status_code == 200  # the same user's other sessions stay
     replay = client_for(app)
     replay.cookies.set("minhchung_session", old_cookie)
-    assert replay.get("/api/me").status_code == 401
+    assert replay.get("/api/me").status_code == 401  # the ended id is refused even when sent again
+    assert second.post("/api/logout-all").status_code == 204
+    assert second.get("/api/me").status_code == 401 and third.get("/api/me").status_code == 401
 
 
 def test_login_rate_limit_per_ip_and_per_user_name(home):
