@@ -210,11 +210,11 @@ def test_gaps_page_matrix_drilldown_and_exports(app):
     unit = client.get("/gaps", params={"unit": "Sở Nội vụ"})
     assert "/documents/" in unit.text and "Lý do" in unit.text and "Đủ" in unit.text
     exports = {fmt: client.get("/api/gaps/export", params={"format": fmt}) for fmt in ("xlsx", "csv", "html")}
-    assert exports["xlsx"].content[:2] == b"PK" and exports["csv"].text.startswith("\ufeffplan,unit")
+    assert exports["xlsx"].content[:2] == b"PK" and exports["csv"].text.startswith("\ufeffKế hoạch,Đơn vị")
     assert "<table" in exports["html"].text and "attachment" in exports["html"].headers["content-disposition"]
 
 
 def test_quarantined_files_are_listed_with_reasons(app):
     quarantined = client_for(app, "clerk").get("/api/quarantine").json()
     assert {q["error"] for q in quarantined if "trong.pdf" in q["source"]} == {"empty file (0 bytes)"}
-    assert "encrypted PDF" in client_for(app, "clerk").get("/intake").text
+    assert "Tệp PDF có mật khẩu" in client_for(app, "clerk").get("/intake").text  # the reason in Vietnamese
