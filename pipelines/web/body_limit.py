@@ -69,8 +69,12 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        if not declared and "transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body (HTTP/1.1: neither header, length zero): most GETs
+            return
         upload_path = scope["method"] == "POST" and scope["path"] in self.upload_paths
-        declared = Headers(scope=scope).get("content-length", "")
         if upload_path and (not declared.isdigit() or int(declared) > self.max_body) \
                 and await to_thread.run_sync(self.may_upload, scope):
             if declared.isdigit() and int(declared) > self.max_upload:

@@ -96,25 +96,29 @@ async def session_of(request: Request) -> Session | None:
     return session
 
 
-async def current_user(request: Request) -> User:
+async def _logged_in(request: Request) -> Session:
     session = await session_of(request)
     if session is None:
         raise HTTPException(401, "Cần đăng nhập.", headers={"WWW-Authenticate": 'Cookie realm="minhchung"'})
     request.state.user = session.user
-    return session.user
-
-
-async def current_session(request: Request, user: Annotated[User, Depends(current_user)]) -> Session:
-    session = await session_of(request)
-    assert session is not None
     return session
+
+
+async def current_user(request: Request) -> User:
+    return (await _logged_in(request)).user
+
+
+async def current_session(request: Request) -> Session:
+    return await _logged_in(request)
 
 
 def require(permission: str | None, *, csrf: bool = False) -> Callable[..., Any]:
     """A dependency: the logged-in user (401 otherwise) holding ``permission`` (403 otherwise; None: any
-    user); with ``csrf`` the request must also carry the session's CSRF token (403 otherwise)."""
+    user); with ``csrf`` the request must also carry the session's CSRF token (403 otherwise). One flat
+    dependency (no sub-dependencies to solve per request)."""
 
-    async def dependency(request: Request, session: Annotated[Session, Depends(current_session)]) -> User:
+    async def dependency(request: Request) -> User:
+        session = await _logged_in(request)
         user = session.user
         if permission is not None and not user.can(permission):
             raise HTTPException(403, f"Vai trò {user.role_vi} không có quyền {PERMISSION_VI[permission]}.")
