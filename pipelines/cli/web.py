@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import closing
 
@@ -18,10 +19,13 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (each takes requests on the same port; up to one per core pays). Upload "
+                   "progress and the login limit are counted per process.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Largest upload request.")
 @click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), default=8.0, show_default=True,
-              help="A login lasts this long.")
+              help="A login ends after this long without a request.")
 @click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (when served over HTTPS).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="OCR processes for uploads (default: cores).")
 @click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None,
@@ -29,22 +33,29 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
                    "these addresses (comma-separated IPs or networks, '*' for any), so logins are limited per client "
                    "address rather than the proxy's. Default: trust none.")
 @click.pass_obj
-def serve_cmd(cfg: Config, host: str, port: int, max_upload_mb: int, session_hours: float, secure_cookies: bool,
-              jobs: int | None, forwarded_allow_ips: str | None) -> None:
+def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: int, session_hours: float,
+              secure_cookies: bool, jobs: int | None, forwarded_allow_ips: str | None) -> None:
     """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
 
-    from pipelines.web import create_app
+    from pipelines.web.app import APP_ENV, app_env, create_app
 
     home = cfg.home
-    app = create_app(cfg, max_upload_bytes=max_upload_mb * 1024**2, session_hours=session_hours,
-                     secure_cookies=secure_cookies, intake_jobs=jobs)
+    options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
+               "secure_cookies": secure_cookies, "intake_jobs": jobs}
+    server = {"host": host, "port": port, "log_level": "info", "proxy_headers": bool(forwarded_allow_ips),
+              "forwarded_allow_ips": forwarded_allow_ips}
+    app = create_app(cfg, **options)  # also creates and migrates the catalog before any worker starts
     with closing(connect(home.catalog)) as db:
         if not list_users(db):
             click.echo("no users yet: create one with 'minhchung users add NAME --role admin'", err=True)
-    click.echo(f"minhchung: http://{host}:{port}/ (data home {home.root}); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(forwarded_allow_ips),
-                forwarded_allow_ips=forwarded_allow_ips)
+    click.echo(f"minhchung: http://{host}:{port}/ (data home {home.root}, {workers} worker process"
+               f"{'es' if workers > 1 else ''}); Ctrl-C stops", err=True)
+    if workers == 1:
+        uvicorn.run(app, **server)
+        return
+    os.environ[APP_ENV] = app_env(cfg, **options)  # the workers (spawned) build their apps from it
+    uvicorn.run("pipelines.web.app:app_from_env", factory=True, workers=workers, **server)
 
 
 def _password(stdin: bool, confirm: bool = True) -> str:
