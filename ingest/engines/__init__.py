@@ -55,7 +55,7 @@ def names() -> tuple[str, ...]:
 def ensure_known(name: str) -> None:
     """Raise :class:`OcrError` naming the known engines when no engine ``name`` is registered."""
     if name not in _FACTORIES:
-        raise OcrError(f"unknown OCR engine {name!r}; known engines: {', '.join(names()) or 'none'}")
+        raise OcrError("ocr.unknown_engine", name=name, known=", ".join(names()) or "none")
 
 
 def create(settings: OcrSettings) -> OcrEngine:

@@ -47,12 +47,12 @@ class TesseractEngine:
                                                  timeout=settings.timeout)
             except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
                 if "timeout" in str(exc).lower():
-                    raise OcrError(f"tesseract timed out after {settings.timeout:g} s") from exc
+                    raise OcrError("ocr.timeout", seconds=f"{settings.timeout:g}") from exc
                 raise OcrError(f"tesseract failed: {exc}") from exc
             except pytesseract.TesseractError as exc:
-                raise OcrError(f"tesseract failed (exit {exc.status}): {exc.message.strip()[:300]}") from exc
+                raise OcrError("ocr.tesseract_failed", status=exc.status, detail=exc.message.strip()[:300]) from exc
             except (OSError, pytesseract.TesseractNotFoundError) as exc:
-                raise OcrError(f"cannot run tesseract: {exc}") from exc
+                raise OcrError("ocr.cannot_run", detail=exc) from exc
         return OcrPage.from_words(_words(data), grey.shape[1], grey.shape[0])
 
 
@@ -63,7 +63,7 @@ def tesseract_id(settings: OcrSettings) -> str:
                              timeout=30, check=False)
         version = (out.stdout or out.stderr).splitlines()[0].strip()
     except (OSError, subprocess.SubprocessError, IndexError) as exc:
-        raise OcrError(f"cannot run tesseract ({settings.tesseract_cmd}): {exc}") from exc
+        raise OcrError("ocr.cannot_run", detail=f"{settings.tesseract_cmd}: {exc}") from exc
     digest = hashlib.sha256()
     for lang in settings.lang.split("+"):
         for folder in _tessdata_dirs():

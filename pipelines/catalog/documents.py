@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.catalog import files
 from pipelines.catalog.db import dumps
 from pipelines.catalog.records import Correction, DocumentRecord, PageInfo, QuarantinedFile, loads
 
@@ -137,19 +138,9 @@ def records(db: sqlite3.Connection, period: tuple[date, date] | None = None, tex
 
 
 def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[QuarantinedFile]:
-    """Quarantined files and refused zip entries with their reasons.
-
-    ``batch``: only sources in the ingest batch's TEMP table ``batch`` (every source given, also one whose
-    content was already known bad); otherwise each bad content once, under its first source.
-    """
-    rows = db.execute(f"""
-        SELECT s.source, s.sha256, s.unit, COALESCE(f.error, s.error) AS error FROM sources s
-        {"JOIN batch b ON b.location = s.location" if batch else ""}
-        LEFT JOIN files f ON f.sha256 = s.sha256
-        WHERE (s.sha256 IS NULL AND s.error IS NOT NULL)
-           OR (f.status='quarantined' AND {"1" if batch else "s.duplicate_of IS NULL"})
-        ORDER BY s.source""").fetchall()
-    return [QuarantinedFile(r["source"], r["sha256"], r["unit"], r["error"]) for r in rows]
+    """Quarantined files and refused zip entries with their reasons and codes (:func:`files.quarantined`)."""
+    return [QuarantinedFile(r["source"], r["sha256"], r["unit"], r["error"], error_code=r["error_code"])
+            for r in files.quarantined(db, batch)]
 
 
 def ids_with_units(db: sqlite3.Connection) -> list[tuple[str, str | None]]:

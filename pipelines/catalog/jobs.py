@@ -8,7 +8,7 @@ import sqlite3
 from pipelines.catalog.db import Tx
 
 COLUMNS = ("id", "user", "unit", "received", "files", "folder", "created", "status", "stage", "done", "total",
-           "started", "finished", "error", "summary", "quarantined", "documents")
+           "started", "finished", "error", "error_code", "summary", "quarantined", "documents")
 JSON_COLUMNS = ("files", "summary", "quarantined", "documents")
 
 
@@ -37,11 +37,11 @@ def list_jobs(db: sqlite3.Connection, user: str | None = None, limit: int = 200)
     return [_job(r) for r in rows]
 
 
-def interrupt_unfinished(db: sqlite3.Connection, reason: str, finished: str) -> int:
+def interrupt_unfinished(db: sqlite3.Connection, reason: str, finished: str, code: str | None = None) -> int:
     """Mark jobs left queued or running by a stopped server as failed; returns how many."""
     with Tx(db):
-        return db.execute("UPDATE jobs SET status='failed', stage='done', error=?, finished=? "
-                          "WHERE status IN ('queued', 'running')", (reason, finished)).rowcount
+        return db.execute("UPDATE jobs SET status='failed', stage='done', error=?, error_code=?, finished=? "
+                          "WHERE status IN ('queued', 'running')", (reason, code, finished)).rowcount
 
 
 def documents_under(db: sqlite3.Connection, like_prefix: str) -> list[str]:

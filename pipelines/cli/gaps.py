@@ -25,7 +25,7 @@ from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import cli_lang, open_catalog, pass_home
 from pipelines.services.active import active_plan
-from pipelines.services.gaps import build_report
+from pipelines.services.gaps import build_report, render
 
 STYLE = {"present": "green", "weak": "yellow", "out_of_period": "magenta", "late": "dark_orange", "missing": "red"}
 
@@ -56,7 +56,7 @@ def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, un
         return
     if FORMATS[fmt].binary and output is None:
         raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}")
-    body = FORMATS[fmt].rendered(result, cli_lang())  # CSV: Vietnamese header, --lang en: the column names
+    body = render(result, fmt, cli_lang())  # CSV: Vietnamese header, --lang en: the column names
     if isinstance(body, bytes):
         assert output is not None
         output.write_bytes(body)

@@ -19,6 +19,7 @@ def build_report(db: sqlite3.Connection, plan: Plan | None = None) -> gaps.GapRe
     return gaps.build(plan, index_set, documents.records(db, (plan.period_from, plan.period_to), texts=False))
 
 
-def render(report: gaps.GapReport, fmt: str) -> str | bytes:
-    """The report in one of :data:`~pipelines.assessment.formats.FORMATS` (``KeyError`` for another)."""
-    return FORMATS[fmt].render(report)
+def render(report: gaps.GapReport, fmt: str, lang: str = "vi") -> str | bytes:
+    """The report in one of :data:`~pipelines.assessment.formats.FORMATS` (``KeyError`` for another), its
+    labels in ``lang`` where the format has a choice (the CSV header)."""
+    return FORMATS[fmt].rendered(report, lang)

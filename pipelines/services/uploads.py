@@ -121,7 +121,7 @@ class IntakeWorker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         with closing(connect(self.home.catalog)) as db:
-            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED_CODE, "en"), now())
+            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED_CODE, "en"), now(), JOB_INTERRUPTED_CODE)
 
     @property
     def uploads(self) -> Path:

@@ -65,8 +65,6 @@ def test_the_status_table_follows_the_language(ingested):
     assert "Quarantined files" in en and "empty file (0 bytes)" in en and "Tệp rỗng" not in en
 
 
-@pytest.mark.xfail(strict=True, reason="needs pipelines/catalog/documents.py quarantined() to select error_code "
-                                       "(the edit is listed in the i18n report); remove this mark then")
 def test_the_export_gives_each_quarantined_line_its_code(ingested):
     lines = run_cli("--home", str(ingested["home"]), "export", check_codes=(0,)).stdout.splitlines()
     bad = {r["source"].rsplit("/", 1)[-1]: r for r in map(json.loads, lines) if r["status"] == "quarantined"}
