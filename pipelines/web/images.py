@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from ingest.pages import raster
-from search.analysis import Query, find_matches
+from search.analysis import Query, Term, find_matches, is_accented, tokens
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82
@@ -104,10 +105,10 @@ def hit_words(words: list[list], query: Query | None) -> list[bool]:
         pos += len(str(w[0])) + 1
     text = " ".join(pieces)
     flags = [False] * len(words)
-    for m in find_matches(text, query):
+    for m_start, m_end in reader_matches(text, query):
         for i, start in enumerate(starts):
             end = start + len(str(words[i][0]))
-            if start < m.end and m.start < end:
+            if start < m_end and m_start < end:
                 flags[i] = True
     return flags
 
@@ -136,10 +137,72 @@ def marked_text(text: str, query: Query | None) -> Markup:
     if query is None:
         return Markup(html.escape(text))
     pieces, pos = [], 0
-    for m in find_matches(text, query):
-        if m.start < pos:
-            continue
-        pieces += [html.escape(text[pos:m.start]), "<mark>", html.escape(text[m.start:m.end]), "</mark>"]
-        pos = m.end
+    for start, end in reader_matches(text, query):
+        pieces += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        pos = end
     pieces.append(html.escape(text[pos:]))
     return Markup("".join(pieces))
+
+
+def remarked_snippet(snippet_html: str, query: Query | None) -> Markup:
+    """A search backend's snippet (HTML, hits in ``<mark>``) marked again as :func:`marked_text` marks a page."""
+    text = html.unescape(_MARK.sub("", snippet_html))
+    return marked_text(text, query) if query else Markup(snippet_html)
+
+
+# --- phrase-first marking -------------------------------------------------------------------------------
+# The index finds a page by any form of each word (find_matches); a reader wants to see why the page is
+# relevant: "kê khai tài sản" marked where the words stand together, not every "khai" of "triển khai" and
+# every "tại" of a page that has the phrase.
+
+_MARK = re.compile(r"</?mark>")
+MAX_RUN = 8  # longer runs of words are tried in parts of at most this many words
+
+
+def _typed(found: str, term: Term) -> bool:
+    """Is the text ``found`` (a match of ``term``) in the form typed: each accented word exactly as typed?"""
+    seen = tokens(found)
+    return len(seen) == len(term.tokens) and all(
+        not is_accented(want) or got == want or (term.prefix and i == len(seen) - 1 and got.startswith(want))
+        for i, (got, want) in enumerate(zip(seen, term.tokens, strict=True)))
+
+
+def _runs(query: Query) -> list[list[Term]]:
+    """Runs of terms typed one after another without OR or quotes around them (each run is tried as a phrase);
+    every other term is a run of its own."""
+    runs: list[list[Term]] = [[]]
+    for clause in query.clauses:
+        if len(clause) == 1 and not clause[0].prefix and not clause[0].is_phrase:
+            runs[-1].append(clause[0])
+        else:
+            runs += [[term] for term in clause] + [[]]
+    return [run for run in runs if run]
+
+
+def reader_matches(text: str, query: Query) -> list[tuple[int, int]]:
+    """Spans of ``text`` to mark for a reader, in order, never overlapping (a subset of ``find_matches``).
+
+    A run of words ("kê khai tài sản") is marked where it stands whole, then where its longest parts do
+    ("kê khai", "tài sản"); a word of the run alone only when no part holding it is in the text. Each is
+    marked in the form typed when that form is in the text ("tài", not "tại"), else in any form (an OCR
+    slip, a query typed without diacritics)."""
+    taken: list[tuple[int, int]] = []
+
+    def mark(words: list[Term]) -> bool:
+        term = Term(tuple(tok for w in words for tok in w.tokens), words[-1].prefix)
+        spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)))
+                 if not any(m.start < end and start < m.end for start, end in taken)]
+        typed = [s for s in spans if _typed(text[s[0]:s[1]], term)]
+        taken.extend(typed or spans)
+        return bool(spans)
+
+    for run in _runs(query):
+        covered: set[int] = set()
+        for size in range(min(len(run), MAX_RUN), 1, -1):
+            for first in range(len(run) - size + 1):
+                if mark(run[first:first + size]):
+                    covered.update(range(first, first + size))
+        for n, word in enumerate(run):
+            if n not in covered:
+                mark([word])
+    return sorted(taken)
