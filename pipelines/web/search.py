@@ -1,30 +1,98 @@
-"""Search: the search page (one box, filters, facets, pagination) and ``GET /api/search``."""
+"""Search: the search page (one box, filters, facets, results grouped by document, pagination) and
+``GET /api/search`` (page-level hits, unchanged).
+
+The page keeps the user's work: a malformed query or date re-renders the page (422) with the message beside
+its field and every value as typed. Its results are one entry per document (its best page's snippet, the
+other matching pages, the number of matching pages), ranked by the document's best page; a page number past
+the end shows the last page.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from classify.doctype import TYPES
 from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
-from pipelines.web import views
+from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.models import Filter, HitOut, SearchOut
+from search.analysis import QueryError, parse_query
+from search.model import Filters, Hit, SearchResult
 
 router = APIRouter()
 IN_PERIOD = {"": None, "yes": True, "no": False}
 Short = Annotated[str, Query(max_length=200)]
+GROUP_SCAN = 1000  # page hits read to group them by document (the most one search returns)
+OTHER_PAGES = 12  # links to a document's other matching pages shown under its snippet
 
 
 def _link(params: dict[str, str | int], **changes: str | int) -> str:
     merged = {**params, **changes}
     return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+
+@dataclass
+class DocHits:
+    """One document of the results: its best page first, then its other matching pages in rank order."""
+
+    hits: list[Hit] = field(default_factory=list)
+    snippet: Markup = Markup("")
+
+    @property
+    def best(self) -> Hit:
+        return self.hits[0]
+
+    @property
+    def others(self) -> list[int]:
+        """The other matching pages, in page order (at most OTHER_PAGES)."""
+        return sorted(h.page for h in self.hits[1:])[:OTHER_PAGES]
+
+
+def group_hits(hits: list[Hit]) -> list[DocHits]:
+    """Page hits (best first) → one entry per document, in the order of each document's best page."""
+    groups: dict[str, DocHits] = {}
+    for hit in hits:
+        groups.setdefault(hit.doc_id, DocHits()).hits.append(hit)
+    return list(groups.values())
+
+
+def query_error(q: str) -> str | None:
+    """What is wrong with the query, said as the search would say it (checked without searching)."""
+    try:
+        parse_query(q)
+    except QueryError as exc:
+        error = views.InputError(str(exc))
+        error.__cause__ = exc  # (an InputError takes the code and words of the error it comes from)
+        return str(error)
+    return None
+
+
+def _form_errors(q: str, date_from: str, date_to: str, unit: str, type_: str, indicator: str,
+                 in_period: str) -> tuple[dict[str, str], Filters | None]:
+    """Check the form: ({field: message}, the filters when there is no error)."""
+    errors: dict[str, str] = {}
+    days = {}
+    for key, value, label in (("from", date_from, "Từ ngày"), ("to", date_to, "Đến ngày")):
+        try:
+            days[key] = views.parse_day(value, label)
+        except views.InputError as exc:
+            errors[key] = str(exc)
+    if errors:
+        return errors, None
+    try:
+        return errors, views.make_filters([unit], [type_], [indicator], days["from"], days["to"],
+                                          IN_PERIOD[in_period])
+    except views.InputError as exc:
+        return {"to": str(exc)}, None
 
 
 @router.get("/search", include_in_schema=False)
@@ -37,23 +105,41 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     size = web(request).settings.page_size
     params = {"q": q, "unit": unit, "type": type, "indicator": indicator, "from": date_from, "to": date_to,
               "in_period": in_period}
-    filters = views.make_filters([unit], [type], [indicator], views.parse_day(date_from, "Từ ngày"),
-                                 views.parse_day(date_to, "Đến ngày"), IN_PERIOD[in_period])
+    errors, filters = _form_errors(q, date_from, date_to, unit, type, indicator, in_period)
+    result: SearchResult | None = None
     with catalog(request) as db:
         plan = views.plan_or_503(db)
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
-        result = views.run_search(db, q, filters, size, (page - 1) * size,
-                                  cache=web(request).search_cache) if q.strip() else None
-        recent = [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]] if result is None else []
-    pages = math.ceil(result.total / size) if result else 0
+        if filters is not None and q.strip():
+            try:
+                result = views.run_search(db, q, filters, GROUP_SCAN, 0, cache=web(request).search_cache)
+            except views.InputError as exc:
+                errors["q"] = str(exc)
+        elif q.strip():
+            problem = query_error(q)
+            if problem:
+                errors["q"] = problem
+        recent = [] if result is not None or errors else \
+            [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]]
+    groups = group_hits(result.hits) if result else []
+    pages = max(1, math.ceil(len(groups) / size))
+    page = min(page, pages)  # "trang 50/2" shows the last page
+    shown = groups[(page - 1) * size:page * size]
+    query = views.query_or_none(q)
+    for group in shown:
+        group.snippet = images.remarked_snippet(group.best.snippet, query)
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in (result.facets.get(name, {}) if result else {}).items()]
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
     return render(request, "search.html", {
-        "params": params, "result": result, "page": page, "pages": pages, "recent": recent,
+        "params": params, "result": result, "groups": shown, "documents": len(groups), "page": page, "size": size,
+        "pages": pages, "recent": recent, "errors": errors, "q_url": quote(q),
+        "truncated": bool(result and result.total > len(result.hits)),
         "prev_link": _link(params, page=page - 1) if page > 1 else None,
         "next_link": _link(params, page=page + 1) if page < pages else None,
-        "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators})
+        "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
+        "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators},
+        status_code=422 if errors else 200)
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"])
