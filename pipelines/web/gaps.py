@@ -1,15 +1,24 @@
 """Gaps: the unit × requirement matrix of the active plan with one unit's requirements (page), the same as
-JSON (``GET /api/gaps``) and as a file (``GET /api/gaps/export``: XLSX, CSV, HTML, JSON)."""
+JSON (``GET /api/gaps``) and as a file (``GET /api/gaps/export``: XLSX, CSV, HTML, JSON; of one unit with
+``unit``).
+
+The page draws one matrix per unit kind (Sở, ban, ngành; UBND cấp huyện; Công an tỉnh …) with only that
+kind's requirements as columns, the ones most of its units have first, so no row sits among columns that
+are not its own; the kind of the unit being viewed comes first.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from pipelines.assessment import formats as gap_reports
 from pipelines.assessment import gaps
 from pipelines.assessment.formats import FORMATS
 from pipelines.services.gaps import render as render_report
@@ -17,21 +26,88 @@ from pipelines.web import views
 from pipelines.web.deps import Reader, catalog, render
 from pipelines.web.downloads import attachment
 from pipelines.web.models import Filter, GapCellOut, GapsOut, GapUnitOut
+from pipelines.web.templating import kind_vi
 
 router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class KindMatrix:
+    """Units and the requirements they have (columns), with their cells by (unit, id): the units of one kind,
+    or (``kind`` None) the kinds that have one unit each, side by side."""
+
+    kind: str | None
+    units: tuple[gaps.UnitGaps, ...]
+    columns: tuple[Column, ...]
+    cells: dict[tuple[str, str], gaps.Cell]
+
+    @property
+    def name(self) -> str:
+        return kind_vi(self.kind) if self.kind else "Các cơ quan khác"
+
+    @property
+    def anchor(self) -> str:
+        return self.kind or "KHAC"
+
+
+def _matrix(kind: str | None, units: list[gaps.UnitGaps], by_count: bool) -> KindMatrix:
+    """Columns in the plan's order, unit after unit; ``by_count``: those most of the units have first (a duty
+    of one unit last)."""
+    seen: dict[str, Column] = {}
+    count: dict[str, int] = {}
+    for u in units:
+        for c in u.cells:
+            seen.setdefault(c.requirement.id, Column(c.requirement.id, c.requirement.name))
+            count[c.requirement.id] = count.get(c.requirement.id, 0) + 1
+    order = sorted(seen, key=lambda rid: -count[rid]) if by_count else list(seen)  # sorted() is stable
+    return KindMatrix(kind, tuple(units), tuple(seen[rid] for rid in order),
+                      {(u.unit.name, c.requirement.id): c for u in units for c in u.cells})
+
+
+def kind_matrices(report: gaps.GapReport, first_kind: str | None = None) -> list[KindMatrix]:
+    """One matrix per unit kind with several units, in the plan's order of kinds, and one for the kinds of a
+    single unit each (Công an tỉnh, Viện kiểm sát …), whose columns come unit after unit so each row's own
+    cells stand together; the matrix holding ``first_kind`` comes first."""
+    by_kind: dict[str, list[gaps.UnitGaps]] = {}
+    for u in report.units:
+        if u.cells:
+            by_kind.setdefault(u.unit.kind, []).append(u)
+    singles = [k for k, units in by_kind.items() if len(units) == 1]
+    out: list[KindMatrix] = []
+    for kind, units in by_kind.items():
+        if len(singles) < 2 or kind not in singles:
+            out.append(_matrix(kind, units, by_count=True))
+        elif kind == singles[0]:
+            out.append(_matrix(None, [by_kind[k][0] for k in singles], by_count=False))
+    return sorted(out, key=lambda m: all(u.unit.kind != first_kind for u in m.units))
+
+
+def for_unit(report: gaps.GapReport, unit: gaps.UnitGaps) -> gaps.GapReport:
+    """The report of one unit: its row, its documents that satisfy nothing, no other unit."""
+    return dataclasses.replace(report, units=(unit,), unknown_units={},
+                               unmatched=tuple(d for d in report.unmatched
+                                               if report.plan.unit_for(d.unit) == unit.unit))
 
 
 @router.get("/gaps", include_in_schema=False)
 def gaps_page(request: Request, user: Reader, unit: Annotated[str, Query(max_length=200)] = "") -> Response:
     with catalog(request) as db:
         report = views.gap_report(db)
-    chosen = None
-    if unit:
-        chosen = report.unit_gaps(unit)
-        if chosen is None:
-            raise views.InputError(f"Không có đơn vị «{unit[:80]}» trong kế hoạch {report.plan.id}.")
-    return render(request, "gaps.html", {"report": report, **gap_reports.matrix(report), "chosen": chosen,
-                                         "statuses": gaps.STATUSES})
+    chosen = report.unit_gaps(unit) if unit else None
+    error = None
+    if unit and chosen is None:
+        error = f"Không có đơn vị «{unit[:80]}» trong kế hoạch {report.plan.id}."
+    export = f"&unit={quote(chosen.unit.name)}" if chosen else ""
+    return render(request, "gaps.html", {
+        "report": report, "matrices": kind_matrices(report, chosen.unit.kind if chosen else None),
+        "chosen": chosen, "statuses": gaps.STATUSES, "error": error, "unit": unit, "export": export,
+        "formats": [f for f in FORMATS if f != "json"]}, status_code=422 if error else 200)
 
 
 def gaps_out(result: gaps.GapReport, unit: str | None) -> GapsOut:
@@ -50,18 +126,19 @@ def gaps_out(result: gaps.GapReport, unit: str | None) -> GapsOut:
         unmatched_documents=[d.id for d in result.unmatched])
 
 
+def _unit_or_404(result: gaps.GapReport, unit: str) -> gaps.UnitGaps:
+    found = result.unit_gaps(unit)
+    if found is None:
+        raise HTTPException(404, f"Không có đơn vị «{unit[:80]}» trong kế hoạch {result.plan.id}.")
+    return found
+
+
 @router.get("/api/gaps", response_model=GapsOut, tags=["gaps"], responses={404: {"description": "no such unit"}})
 def api_gaps(request: Request, user: Reader, unit: Filter | None = None) -> GapsOut:
     """The unit × requirement matrix of the active plan (one unit's row with ``unit``)."""
     with catalog(request) as db:
         result = views.gap_report(db)
-    name = None
-    if unit:
-        found = result.plan.unit_for(unit)
-        if found is None:
-            raise HTTPException(404, f"Không có đơn vị «{unit[:80]}» trong kế hoạch {result.plan.id}.")
-        name = found.name
-    return gaps_out(result, name)
+    return gaps_out(result, _unit_or_404(result, unit).unit.name if unit else None)
 
 
 # The format names and media types come from the one registry the CLI's --format reads too.
@@ -69,11 +146,19 @@ FormatName = Literal[tuple(FORMATS)]  # type: ignore[valid-type]
 
 
 @router.get("/api/gaps/export", tags=["gaps"], response_class=Response,
-            responses={200: {"content": {f.media_type.split(";")[0]: {} for f in FORMATS.values()}}})
-def api_gaps_export(request: Request, user: Reader, format: FormatName = "xlsx") -> Response:  # noqa: A002
-    """The gap report as a file: XLSX, CSV (UTF-8 with BOM), one self-contained HTML page, or JSON."""
+            responses={200: {"content": {f.media_type.split(";")[0]: {} for f in FORMATS.values()}},
+                       404: {"description": "no such unit"}})
+def api_gaps_export(request: Request, user: Reader, format: FormatName = "xlsx",  # noqa: A002
+                    unit: Filter | None = None) -> Response:
+    """The gap report as a file: XLSX, CSV (UTF-8 with BOM), one self-contained HTML page, or JSON; with
+    ``unit``, the report of that unit only."""
     with catalog(request) as db:
         result = views.gap_report(db)
-    name = f"thieu-minh-chung-{result.plan.id}-{date.today():%Y%m%d}.{format}"
+    part = ""
+    if unit:
+        chosen = _unit_or_404(result, unit)
+        result = for_unit(result, chosen)
+        part = "-" + (re.sub(r"[^\w]+", "-", chosen.unit.name).strip("-") or "don-vi")
+    name = f"thieu-minh-chung-{result.plan.id}{part}-{date.today():%Y%m%d}.{format}"
     return Response(render_report(result, format), media_type=FORMATS[format].media_type,
                     headers={"Content-Disposition": attachment(name)})
