@@ -1,5 +1,7 @@
 """Documents: the document page (facts, page images with the hits, review form, audit log) and the JSON
 API of documents, pages (text, hit boxes, image), downloads (original, searchable PDF) and the audit log.
+:func:`document_response` also draws the page again for a refused correction, the form as the reviewer
+left it and the message beside it.
 
 Files are only ever found by document id: no path from the client reaches the file system.
 """
@@ -17,6 +19,7 @@ from pipelines.services import documents as docs
 from pipelines.services import review
 from pipelines.services.active import active_index_set
 from pipelines.services.export import document_pdf
+from pipelines.services.users import User
 from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.downloads import EXT, MEDIA, attachment, download_name
@@ -25,14 +28,22 @@ from pipelines.web.models import NOT_FOUND, AuditOut, BoxOut, DocId, DocumentLis
 router = APIRouter()
 
 
-@router.get("/documents/{doc_id}", include_in_schema=False)
-def document_page(request: Request, doc_id: str, user: Reader,
-                  q: Annotated[str, Query(max_length=500)] = "") -> Response:
+def document_response(request: Request, doc_id: str, user: User, q: str = "", *, saved: str | None = None,
+                      form: dict[str, object] | None = None, error: str | None = None,
+                      status_code: int = 200) -> Response:
+    """The document page; with ``form`` (the review form's fields as sent) and ``error`` it shows the form
+    as the reviewer left it with the message beside it (a refused correction keeps the reviewer's work)."""
     with catalog(request) as db:
         view = views.document_view(db, web(request).home, doc_id, q)
         review = views.review_options(db, view["record"]) if user.can("correct") else None
-    saved = request.query_params.get("saved")
-    return render(request, "document.html", {**view, "review": review, "saved": saved})
+    return render(request, "document.html", {**view, "review": review, "saved": saved, "form": form,
+                                             "review_error": error}, status_code=status_code)
+
+
+@router.get("/documents/{doc_id}", include_in_schema=False)
+def document_page(request: Request, doc_id: str, user: Reader,
+                  q: Annotated[str, Query(max_length=500)] = "") -> Response:
+    return document_response(request, doc_id, user, q, saved=request.query_params.get("saved"))
 
 
 def document_out(doc: DocumentRecord, names: dict[str, str]) -> DocumentOut:
