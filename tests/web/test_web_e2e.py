@@ -145,7 +145,7 @@ def test_clerk_uploads_and_watches_the_progress(server, browser, tmp_path):
     page.wait_for_url("**/intake")
     page.fill("input[name=unit]", "Sở Tài chính")
     page.set_input_files("input[name=files]", str(big))
-    assert page.locator("#files-error").is_visible() and "quá giới hạn" in page.inner_text("#files-error")
+    assert page.locator("#files-error").is_visible() and "vượt quá giới hạn" in page.inner_text("#files-error")
     page.click("form.intake button[type=submit]")
     assert page.url.endswith("/intake") and page.input_value("input[name=unit]") == "Sở Tài chính"
     shot(page, "07-intake-too-large")

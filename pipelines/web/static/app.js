@@ -47,7 +47,7 @@ function disclosure(button) {
 }
 
 function megabytes(bytes) {
-  return (bytes / 1024 / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 });
+  return (bytes / 1024 / 1024).toLocaleString("vi-VN", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 // The upload form: refuse files over the size limit before sending them (the server would refuse the
@@ -69,7 +69,7 @@ function intakeForm(form) {
     const total = [...files.files].reduce((sum, f) => sum + f.size, 0);
     const tooBig = Boolean(limit) && total > limit;
     if (tooBig) {
-      message.textContent = `Các tệp đã chọn nặng ${megabytes(total)} MB, quá giới hạn ${form.dataset.maxMb} MB `
+      message.textContent = `Các tệp đã chọn (tổng ${megabytes(total)} MB) vượt quá giới hạn ${form.dataset.maxMb} MB `
         + "mỗi lần gửi. Bỏ bớt tệp hoặc gửi làm nhiều lần.";
       message.hidden = false;
       message.dataset.client = "1";
