@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 import click
-from clihelp import run_cli
+from clihelp import copy_data_home, run_cli
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 from web_support import PASSWORD, login
@@ -74,6 +74,7 @@ def test_a_web_correction_reaches_the_elasticsearch_outbox(home_copy: Path) -> N
         login(client, "ratsoat")
         response = client.post(f"/api/documents/{doc}/corrections", json={"doc_type": "KH", "note": "kiểm tra"})
         assert response.status_code == 200, response.text
+        web_status = client.get("/api/status").json()
     with closing(connect(home.catalog)) as db:
         pending = outbox.pending(db)
         lag = outbox.lag(db)
@@ -82,6 +83,8 @@ def test_a_web_correction_reaches_the_elasticsearch_outbox(home_copy: Path) -> N
     status = json.loads(run_cli("--home", str(home_copy), "status", "--json",
                                 env={"MINHCHUNG_ELASTICSEARCH_URL": UNREACHABLE_ES}).stdout)
     assert status["outbox"]["pending"] == len(pending) and status["outbox"]["error"]
+    # the web app shows the same lag and error (GET /api/status, as `minhchung status`)
+    assert web_status["outbox"]["pending"] == len(pending) and web_status["outbox"]["error"] == lag.error
 
 
 def _scan_png() -> bytes:
@@ -116,3 +119,18 @@ def test_web_uploads_use_the_configured_tesseract(tmp_path: Path) -> None:
     assert job["status"] == "done" and job["summary"]["pages_ocr"] == 1, job
     calls = log.read_text().splitlines()
     assert any("--version" in c for c in calls) and any("--psm" in c for c in calls), calls
+
+
+def test_a_document_without_a_signer_shows_no_signer_line(ingested, tmp_path: Path) -> None:
+    """The phone photo's first page has no signature: no 'Người ký' line, not '—, Giám đốc'."""
+    home = Home(tmp_path / "home")
+    copy_data_home(ingested["home"], home.root)
+    doc = next(json.loads(line) for line in run_cli("--home", str(home.root), "documents", "--json").stdout.splitlines()
+               if json.loads(line)["signer"] is None)
+    with closing(connect(home.catalog)) as db:
+        add_user(db, "thanhtra", "inspector", PASSWORD)
+    with TestClient(create_app(Config(home))) as client:
+        login(client, "thanhtra")
+        page = client.get(f"/documents/{doc['id']}").text
+    assert doc["symbol"] in page or doc["id"] in page
+    assert "Người ký" not in page and "—, " not in page

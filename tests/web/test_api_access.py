@@ -30,7 +30,10 @@ ROUTES = [
     ("POST", "/api/documents/{doc}/corrections", "correct"),
     ("POST", "/api/uploads", "upload"), ("GET", "/api/uploads", "upload"),
     ("GET", f"/api/uploads/{MISSING_JOB}", "upload"),
-    ("GET", "/api/users", "admin"),
+    ("GET", "/api/users", "admin"), ("GET", "/api/status", "read"),
+    ("GET", "/admin/users", "admin"), ("POST", "/admin/users", "admin"), ("POST", "/admin/users/password", "admin"),
+    ("POST", "/admin/users/disable", "admin"),
+    ("POST", "/logout-all", None), ("POST", "/api/logout-all", None),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"), ("GET", "/api/openapi.json")}
 ALLOWED = {"clerk": {"read", "upload"}, "inspector": {"read"}, "reviewer": {"read", "correct"},
