@@ -4,14 +4,17 @@
 The page keeps the user's work: a malformed query or date re-renders the page (422) with the message beside
 its field and every value as typed. Its results are one entry per document (its best page's snippet, the
 other matching pages, the number of matching pages), ranked by the document's best page; a page number past
-the end shows the last page.
+the end shows the last page. The page hits are read in growing chunks, only as far as the result page
+needs (each costs its snippet): until every one is read, the counts are "at least" (shown with a +).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from sqlite3 import Connection
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
@@ -26,12 +29,14 @@ from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.models import Filter, HitOut, SearchOut
 from search.analysis import QueryError, parse_query
+from search.backends.sqlite import ColumnsCache
 from search.model import Filters, Hit, SearchResult
 
 router = APIRouter()
 IN_PERIOD = {"": None, "yes": True, "no": False}
 Short = Annotated[str, Query(max_length=200)]
-GROUP_SCAN = 1000  # page hits read to group them by document (the most one search returns)
+GROUP_SCAN = 1000  # page hits read at most to group them by document (each costs its snippet)
+FIRST_SCAN = 40  # page hits read first; more in growing chunks while a result page lacks documents
 OTHER_PAGES = 12  # links to a document's other matching pages shown under its snippet
 
 
@@ -63,6 +68,33 @@ def group_hits(hits: list[Hit]) -> list[DocHits]:
     for hit in hits:
         groups.setdefault(hit.doc_id, DocHits()).hits.append(hit)
     return list(groups.values())
+
+
+@dataclass
+class Grouped:
+    """A search read as documents: ``result`` (facets and the total of matching pages, its hits all those
+    read), the documents in rank order, and whether every matching page was read (then the number of
+    documents and each one's matching pages are exact, else at least that)."""
+
+    result: SearchResult
+    groups: list[DocHits]
+    complete: bool
+    capped: bool  # GROUP_SCAN pages were read and more match
+
+
+def grouped_search(db: Connection, q: str, filters: Filters, want: int, cache: ColumnsCache | None) -> Grouped:
+    """Read the ranked page hits in growing chunks until ``want`` documents are known, every hit is read or
+    GROUP_SCAN hits are (each hit costs its snippet, so a first page does not read a thousand)."""
+    result = views.run_search(db, q, filters, min(GROUP_SCAN, max(FIRST_SCAN, 2 * want)), 0, cache=cache)
+    hits = list(result.hits)
+    while len(hits) < min(result.total, GROUP_SCAN) and len(group_hits(hits)) < want:
+        more = views.run_search(db, q, filters, min(GROUP_SCAN, 4 * len(hits)) - len(hits), len(hits), cache=cache)
+        if not more.hits:
+            break
+        hits += more.hits
+    result = dataclasses.replace(result, hits=hits)
+    complete = len(hits) >= result.total
+    return Grouped(result, group_hits(hits), complete, not complete and len(hits) >= GROUP_SCAN)
 
 
 def query_error(q: str) -> str | None:
@@ -106,24 +138,27 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     params = {"q": q, "unit": unit, "type": type, "indicator": indicator, "from": date_from, "to": date_to,
               "in_period": in_period}
     errors, filters = _form_errors(q, date_from, date_to, unit, type, indicator, in_period)
-    result: SearchResult | None = None
+    found: Grouped | None = None
     with catalog(request) as db:
         plan = views.plan_or_503(db)
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
         if filters is not None and q.strip():
             try:
-                result = views.run_search(db, q, filters, GROUP_SCAN, 0, cache=web(request).search_cache)
+                found = grouped_search(db, q, filters, page * size + 1, web(request).search_cache)
             except views.InputError as exc:
                 errors["q"] = str(exc)
         elif q.strip():
             problem = query_error(q)
             if problem:
                 errors["q"] = problem
-        recent = [] if result is not None or errors else \
+        recent = [] if found is not None or errors else \
             [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]]
-    groups = group_hits(result.hits) if result else []
+    result = found.result if found else None
+    groups = found.groups if found else []
+    known = found is None or found.complete or found.capped  # the number of result pages is known
     pages = max(1, math.ceil(len(groups) / size))
-    page = min(page, pages)  # "trang 50/2" shows the last page
+    if known:
+        page = min(page, pages)  # "trang 50/2" shows the last page
     shown = groups[(page - 1) * size:page * size]
     query = views.query_or_none(q)
     for group in shown:
@@ -133,10 +168,10 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
     return render(request, "search.html", {
         "params": params, "result": result, "groups": shown, "documents": len(groups), "page": page, "size": size,
-        "pages": pages, "recent": recent, "errors": errors, "q_url": quote(q),
-        "truncated": bool(result and result.total > len(result.hits)),
+        "pages": pages if known else None, "recent": recent, "errors": errors, "q_url": quote(q),
+        "exact": bool(found and found.complete), "truncated": bool(found and found.capped),
         "prev_link": _link(params, page=page - 1) if page > 1 else None,
-        "next_link": _link(params, page=page + 1) if page < pages else None,
+        "next_link": _link(params, page=page + 1) if page < pages else None,  # (unknown: one more was read)
         "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
         "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators},
         status_code=422 if errors else 200)
