@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from clihelp import run_cli
 
 from pipelines.i18n import translate
