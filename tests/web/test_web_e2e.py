@@ -149,6 +149,15 @@ def test_clerk_uploads_and_watches_the_progress(server, browser, tmp_path):
     page.click("form.intake button[type=submit]")
     assert page.url.endswith("/intake") and page.input_value("input[name=unit]") == "Sở Tài chính"
     shot(page, "07-intake-too-large")
+    # sent all the same (as without the script's check): the server refuses the body unread (413) and the
+    # browser comes back to the intake page, which says why, the unit and date filled in again
+    page.fill("input[name=received]", "2025-03-04")
+    page.evaluate("document.querySelector('form.intake').removeAttribute('data-max-bytes')")
+    page.click("form.intake button[type=submit]")
+    page.wait_for_url("**/intake?refused=too_large")
+    assert "quá lớn" in page.inner_text("#files-error")
+    assert page.input_value("input[name=unit]") == "Sở Tài chính"
+    assert page.input_value("input[name=received]") == "2025-03-04"
     page.set_input_files("input[name=files]", str(pdf))
     assert not page.locator("#files-error").is_visible()
     shot(page, "07-intake")

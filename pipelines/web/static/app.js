@@ -55,7 +55,6 @@ function megabytes(bytes) {
 function intakeForm(form) {
   const files = form.querySelector("input[type=file]");
   const message = document.getElementById("files-error");
-  const limit = Number(form.dataset.maxBytes);
   const unit = form.querySelector("input[name=unit]");
   const received = form.querySelector("input[name=received]");
   try {
@@ -67,22 +66,23 @@ function intakeForm(form) {
   } catch (err) { /* storage unavailable: nothing to restore */ }
   const check = () => {
     const total = [...files.files].reduce((sum, f) => sum + f.size, 0);
-    const tooBig = Boolean(limit) && total > limit;
+    const limit = Number(form.dataset.maxBytes || 0);
+    const tooBig = limit > 0 && total > limit;
     if (tooBig) {
       message.textContent = `Các tệp đã chọn (tổng ${megabytes(total)} MB) vượt quá giới hạn ${form.dataset.maxMb} MB `
         + "mỗi lần gửi. Bỏ bớt tệp hoặc gửi làm nhiều lần.";
       message.hidden = false;
-      message.dataset.client = "1";
       files.setAttribute("aria-invalid", "true");
-    } else if (message.dataset.client) {
-      message.textContent = "";
-      message.hidden = true;
-      delete message.dataset.client;
-      files.removeAttribute("aria-invalid");
     }
     return !tooBig;
   };
-  files.addEventListener("change", check);
+  files.addEventListener("change", () => {
+    if (check()) { // other files chosen: the message about the former ones goes
+      message.textContent = "";
+      message.hidden = true;
+      files.removeAttribute("aria-invalid");
+    }
+  });
   form.addEventListener("submit", (event) => {
     if (!check()) {
       event.preventDefault();
