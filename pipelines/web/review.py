@@ -18,6 +18,8 @@ from classify.yamlfile import DataFileError
 from pipelines.services import review as service
 from pipelines.web import views
 from pipelines.web.deps import Reviewer, catalog, web
+from pipelines.web.documents import document_response
+from pipelines.web.lang import Lang
 from pipelines.web.models import CSRF, AuditOut, CorrectionIn, CorrectionOut, DocId
 
 router = APIRouter()
@@ -69,7 +71,7 @@ def apply_review(request: Request, db: sqlite3.Connection, doc_id: str, who: str
 
 
 @router.post("/documents/{doc_id}/corrections", include_in_schema=False)
-def correct_form(request: Request, doc_id: str, user: Reviewer,
+def correct_form(request: Request, doc_id: str, user: Reviewer, lang: Lang,
                  doc_type: Annotated[str, Form(max_length=10)] = "", issued: Annotated[str, Form(max_length=20)] = "",
                  add_indicator: Annotated[str, Form(max_length=40)] = "",
                  remove_indicator: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
@@ -77,12 +79,18 @@ def correct_form(request: Request, doc_id: str, user: Reviewer,
                  detach_requirement: Annotated[list[str], Form()] = [],  # noqa: B006
                  note: Annotated[str, Form(max_length=2000)] = "", q: Annotated[str, Form(max_length=500)] = "",
                  ) -> Response:
-    review = Review(doc_type=doc_type or None, issued=views.parse_day(issued, "Ngày ban hành"),
-                    add_indicators=[add_indicator], remove_indicators=remove_indicator,
-                    attach_requirements=[attach_requirement], detach_requirements=detach_requirement, note=note)
-    with catalog(request) as db:
-        views.document_or_404(db, doc_id)
-        entries = apply_review(request, db, doc_id, user.name, review, only_changed=True)
+    form = {"doc_type": doc_type, "issued": issued, "add_indicator": add_indicator,
+            "remove_indicator": remove_indicator, "attach_requirement": attach_requirement,
+            "detach_requirement": detach_requirement, "note": note}
+    try:
+        review = Review(doc_type=doc_type or None, issued=views.parse_day(issued, "Ngày ban hành"),
+                        add_indicators=[add_indicator], remove_indicators=remove_indicator,
+                        attach_requirements=[attach_requirement], detach_requirements=detach_requirement, note=note)
+        with catalog(request) as db:
+            views.document_or_404(db, doc_id)
+            entries = apply_review(request, db, doc_id, user.name, review, only_changed=True)
+    except views.InputError as exc:  # the document page again, the form as the reviewer left it
+        return document_response(request, doc_id, user, q, form=form, error=exc.message(lang), status_code=422)
     back = f"/documents/{quote(doc_id)}?saved={len(entries)}" + (f"&q={quote(q)}" if q else "")
     return RedirectResponse(back + "#audit", 303)
 
