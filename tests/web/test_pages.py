@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import html
-import inspect
 import io
 import re
 from collections import Counter
@@ -21,7 +20,6 @@ from pipelines.catalog.db import connect
 from pipelines.services.config import Config
 from pipelines.services.users import add_user
 from pipelines.web import admin, create_app
-from pipelines.web import review as review_routes
 from pipelines.web import search as search_routes
 from pipelines.web.app import FEATURES
 from pipelines.web.images import hit_words, marked_text, reader_matches
@@ -106,9 +104,6 @@ def test_a_refused_upload_keeps_the_unit_and_date(app):
     assert re.search(r'id="files-error" role="alert"\s*>[^<]*quá lớn', too_large.text)
 
 
-@pytest.mark.xfail("document_response" not in inspect.getsource(review_routes), strict=False,
-                   reason="web/review.py's form route does not yet draw the page again through "
-                          "documents.document_response (an edit asked of its owner)")
 def test_an_empty_correction_shows_the_document_page_with_the_form_as_left(app, home):
     client = client_for(app, "reviewer")
     doc = doc_with(home, "15/KH-SNV")
