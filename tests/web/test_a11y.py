@@ -22,8 +22,7 @@ from web_support import PASSWORD, born_digital_pdf, copy_home, login
 
 from pipelines.catalog.db import connect
 from pipelines.services.config import Config
-from pipelines.web import admin, create_app
-from pipelines.web.app import FEATURES
+from pipelines.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "web"
@@ -50,8 +49,6 @@ def site(ingested, tmp_path_factory):
     """A server over a copy of the samples, with one finished upload batch; its address and the job's id."""
     home = copy_home(ingested["home"], tmp_path_factory.mktemp("web-a11y") / "home")
     app = create_app(Config(home), intake_jobs=1)
-    if admin not in FEATURES:  # (until app.py lists it)
-        app.include_router(admin.router)
     client = TestClient(app)
     login(client, "quantri")
     job = client.post("/api/uploads", files={"files": ("KH 77-KH-STC.pdf", born_digital_pdf(), "application/pdf")},

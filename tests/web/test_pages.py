@@ -19,9 +19,8 @@ from web_support import PASSWORD, born_digital_pdf, client_for, login
 from pipelines.catalog.db import connect
 from pipelines.services.config import Config
 from pipelines.services.users import add_user
-from pipelines.web import admin, create_app
+from pipelines.web import create_app
 from pipelines.web import search as search_routes
-from pipelines.web.app import FEATURES
 from pipelines.web.images import hit_words, marked_text, reader_matches
 from search.analysis import find_matches, parse_query
 
@@ -32,8 +31,6 @@ PHRASE = "kê khai tài sản"
 def app(home):
     """The app over a copy of the ingested samples, with the users page, 3 documents per result page."""
     app = create_app(Config(home), max_upload_bytes=3 * 1024 * 1024, intake_jobs=1)
-    if admin not in FEATURES:  # (until app.py lists it)
-        app.include_router(admin.router)
     state = app.state.web
     state.settings = dataclasses.replace(state.settings, page_size=3)
     yield app

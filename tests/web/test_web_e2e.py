@@ -19,8 +19,7 @@ from web_live import serving
 from web_support import PASSWORD, born_digital_pdf, copy_home
 
 from pipelines.services.config import Config
-from pipelines.web import admin, create_app
-from pipelines.web.app import FEATURES
+from pipelines.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "web"
@@ -34,8 +33,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 def server(ingested, tmp_path_factory):
     home = copy_home(ingested["home"], tmp_path_factory.mktemp("web-e2e") / "home")
     app = create_app(Config(home), intake_jobs=1, max_upload_bytes=MAX_UPLOAD)
-    if admin not in FEATURES:  # (until app.py lists it)
-        app.include_router(admin.router)
     with serving(app) as port:
         yield f"http://127.0.0.1:{port}"
     app.state.web.intake.stop()
