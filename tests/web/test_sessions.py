@@ -8,12 +8,18 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from contextlib import closing
 
+import httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from web_live import free_port
 from web_support import PASSWORD, client_for, login
 
 from pipelines.catalog.db import connect
@@ -213,3 +219,45 @@ def test_the_login_form_token_is_bound_to_the_browser(quiet_app):
     assert refused.status_code == 403 and "hết hạn" in refused.text
     assert first.post("/login", data={"username": "thanhtra", "password": PASSWORD,
                                       "csrf_token": token}).status_code == 303
+
+
+def test_worker_processes_share_the_sessions(empty_home, monkeypatch):
+    """``serve --workers 2``: each worker builds its app from the environment the CLI sets (app_from_env); a
+    login is valid whichever worker takes a request, and after logout refused by every one (each request on a
+    new connection, which either worker may accept)."""
+    from pipelines.web.app import APP_ENV, app_env, app_from_env
+
+    monkeypatch.setenv(APP_ENV, app_env(Config(empty_home), max_upload_bytes=5_000_000, session_hours=2.0))
+    built = app_from_env()
+    assert built.state.web.home.root == empty_home.root and built.state.web.settings.max_upload_bytes == 5_000_000
+    built.state.web.intake.stop()
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "--home", str(empty_home.root), "serve", "--port",
+                             str(port), "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        login_answer = httpx.post(f"{base}/api/login", json={"username": "thanhtra", "password": PASSWORD})
+        cookie, token = login_answer.cookies[COOKIE], login_answer.json()["csrf_token"]
+
+        def me() -> int:  # a new connection each time: the kernel hands them to either worker
+            return httpx.get(f"{base}/api/me", cookies={COOKIE: cookie}, headers={"Connection": "close"}).status_code
+
+        assert [me() for _ in range(12)] == [200] * 12
+        ended = httpx.post(f"{base}/api/logout", cookies={COOKIE: cookie}, headers={"X-CSRF-Token": token})
+        assert ended.status_code == 204
+        assert [me() for _ in range(12)] == [401] * 12
+    finally:
+        proc.terminate()
+        _, errors = proc.communicate(timeout=30)
+    assert errors.count(b"Started server process") == 2, errors.decode()[-2000:]
