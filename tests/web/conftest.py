@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import closing
 
 import pytest
-from web_live import make_home
+from web_live import CHROMIUM, SHOTS, make_home
 from web_support import copy_home
 
 from pipelines.catalog.db import connect
@@ -44,3 +44,15 @@ def doc_id(home) -> str:
     with closing(connect(home.catalog)) as db:
         row = db.execute("SELECT id FROM documents WHERE facts LIKE '%15/KH-SNV%'").fetchone()
     return row["id"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, through Playwright (no browser download), for the page tests."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

@@ -12,20 +12,17 @@ import shutil
 import subprocess
 import time
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from clihelp import REPO
 from fastapi.testclient import TestClient
-from web_live import serving
+from web_live import CHROMIUM, SHOTS, serving
 from web_support import PASSWORD, born_digital_pdf, copy_home, login
 
 from pipelines.catalog.db import connect
 from pipelines.services.config import Config
 from pipelines.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = REPO / "test-artifacts" / "web"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -62,17 +59,6 @@ def site(ingested, tmp_path_factory):
     with serving(app) as port:
         yield {"base": f"http://127.0.0.1:{port}", "job": job["id"], "doc": doc}
     app.state.web.intake.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def pages(site: dict) -> list[tuple[str, str]]:

@@ -11,18 +11,13 @@ go to test-artifacts/web/ (e2e-*.png)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from clihelp import REPO
-from web_live import serving
+from web_live import CHROMIUM, SHOTS, serving
 from web_support import PASSWORD, born_digital_pdf, copy_home
 
 from pipelines.services.config import Config
 from pipelines.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = REPO / "test-artifacts" / "web"
 PC, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 MAX_UPLOAD = 3 * 1024 * 1024
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
@@ -36,17 +31,6 @@ def server(ingested, tmp_path_factory):
     with serving(app) as port:
         yield f"http://127.0.0.1:{port}"
     app.state.web.intake.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def _login(browser, base: str, name: str, viewport: dict = PC):

@@ -10,12 +10,16 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import uvicorn
+from clihelp import REPO
 from starlette.types import ASGIApp
 from web_support import PASSWORD, USERS
 
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.services.users import add_user
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (apt-get install chromium)
+SHOTS = REPO / "test-artifacts" / "web"  # screenshots and axe reports, looked at by people
 
 
 def make_home(root: Path) -> Home:
