@@ -59,6 +59,29 @@ class Evidence:
     status: str
 
 
+# How an indicator's provisional score is computed from the evidence found (pipelines.assessment scores it):
+SCORING_RULES: dict[str, str] = {
+    "present": "full points when valid evidence is present in the period, zero otherwise",
+    "per_item": "each sub-item scores its own points (or an equal share) when its evidence is present",
+    "unit_share": "points times the share of the expected units that gave valid evidence",
+    "not_from_units": "a national ranking or a provincial result: no unit supplies evidence, not scored here",
+}
+
+
+@dataclass(frozen=True)
+class SubItem:
+    """A part of an indicator as the published tree has it (e.g. citizen reception by the provincial chairman,
+    the district chairmen, the heads of departments); scored separately under the ``per_item`` rule."""
+
+    id: str
+    name: str
+    max_score: float | None
+    status: str
+    unit_kinds: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    name_en: str | None = None
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -68,6 +91,9 @@ class Indicator:
     unit_kinds: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     name_en: str | None = None
+    items: tuple[SubItem, ...] = ()
+    scoring: str = "present"  # a key of SCORING_RULES
+    source: str = ""  # where the code, name and points were read (or why they are derived / reconstructed)
 
 
 @dataclass(frozen=True)
