@@ -6,14 +6,19 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from pipelines.catalog import settings
 from pipelines.catalog.db import Tx
+
+CHANGED = "units_changed"  # a settings counter moved by every replace: readers that keep a unit list compare it
 
 UnitRow = tuple[str, str, tuple[str, ...]]
 
 
 def replace_units(db: sqlite3.Connection, plan_id: str, units: Iterable[UnitRow]) -> None:
-    """Replace the plan's stored list in one transaction (an empty list removes it)."""
+    """Replace the plan's stored list in one transaction (an empty list removes it) and move the change
+    counter."""
     with Tx(db):
+        settings.put(db, CHANGED, str(int(settings.get(db, CHANGED) or 0) + 1))
         db.execute("DELETE FROM plan_units WHERE plan_id=?", (plan_id,))
         db.executemany("INSERT INTO plan_units (plan_id, name, kind, aliases) VALUES (?, ?, ?, ?)",
                        [(plan_id, name, kind, json.dumps(list(aliases), ensure_ascii=False))

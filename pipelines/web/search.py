@@ -27,7 +27,9 @@ from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
 from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
+from pipelines.web.lang import request_lang
 from pipelines.web.models import Filter, HitOut, SearchOut
+from pipelines.web.viewcache import fingerprint
 from search.analysis import QueryError, parse_query
 from search.backends.sqlite import ColumnsCache
 from search.model import Filters, Hit, SearchResult
@@ -127,35 +129,18 @@ def _form_errors(q: str, date_from: str, date_to: str, unit: str, type_: str, in
         return {"to": str(exc)}, None
 
 
-@router.get("/search", include_in_schema=False)
-def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_length=500)] = "",
-                unit: Short = "", type: Short = "", indicator: Short = "",
-                date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
-                date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
-                in_period: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
-                page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
-    size = web(request).settings.page_size
-    params = {"q": q, "unit": unit, "type": type, "indicator": indicator, "from": date_from, "to": date_to,
-              "in_period": in_period}
-    errors, filters = _form_errors(q, date_from, date_to, unit, type, indicator, in_period)
-    found: Grouped | None = None
-    with catalog(request) as db:
-        plan = views.plan_or_503(db)
-        indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
-        if filters is not None and q.strip():
-            try:
-                found = grouped_search(db, q, filters, page * size + 1, web(request).search_cache)
-            except views.InputError as exc:
-                errors["q"] = str(exc)
-        elif q.strip():
-            problem = query_error(q)
-            if problem:
-                errors["q"] = problem
-        recent = [] if found is not None or errors else \
-            [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]]
-    result = found.result if found else None
-    groups = found.groups if found else []
-    known = found is None or found.complete or found.capped  # the number of result pages is known
+def _lists(db: Connection) -> tuple[list[str], list[tuple[str, str]]]:
+    """The filter form's lists: the plan's unit names and the active index set's indicators."""
+    plan = views.plan_or_503(db)
+    return [u.name for u in plan.units], [(i.id, i.name) for i in active_index_set(db).indicators()]
+
+
+def _results(request: Request, db: Connection, q: str, filters: Filters, params: dict[str, str],
+             page: int, size: int) -> Markup:
+    """Search and render the results part of the page (documents, pager, facets) for result page ``page``."""
+    found = grouped_search(db, q, filters, page * size + 1, web(request).search_cache)
+    result, groups = found.result, found.groups
+    known = found.complete or found.capped  # the number of result pages is known
     pages = max(1, math.ceil(len(groups) / size))
     if known:
         page = min(page, pages)  # "trang 50/2" shows the last page
@@ -164,17 +149,49 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     for group in shown:
         group.snippet = images.remarked_snippet(group.best.snippet, query)
     facet_links = {name: [(value, count, _link(params, **{key: value}))
-                          for value, count in (result.facets.get(name, {}) if result else {}).items()]
+                          for value, count in result.facets.get(name, {}).items()]
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
-    return render(request, "search.html", {
-        "params": params, "result": result, "groups": shown, "documents": len(groups), "page": page, "size": size,
-        "pages": pages if known else None, "recent": recent, "errors": errors, "q_url": quote(q),
-        "exact": bool(found and found.complete), "truncated": bool(found and found.capped),
+    return Markup(web(request).templates.get_template("_search_results.html").render({
+        "result": result, "groups": shown, "documents": len(groups), "page": page, "size": size,
+        "pages": pages if known else None, "q_url": quote(q), "exact": found.complete, "truncated": found.capped,
         "prev_link": _link(params, page=page - 1) if page > 1 else None,
         "next_link": _link(params, page=page + 1) if page < pages else None,  # (unknown: one more was read)
+        "facets": facet_links}))
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_length=500)] = "",
+                unit: Short = "", type: Short = "", indicator: Short = "",
+                date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
+                date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
+                in_period: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+                page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    state = web(request)
+    size = state.settings.page_size
+    params = {"q": q, "unit": unit, "type": type, "indicator": indicator, "from": date_from, "to": date_to,
+              "in_period": in_period}
+    errors, filters = _form_errors(q, date_from, date_to, unit, type, indicator, in_period)
+    results: Markup | None = None
+    with catalog(request) as db:
+        # (lists and results are kept per catalog state: viewcache.py; None = not kept)
+        known = fingerprint(db)
+        units, indicators = state.views.get_or_make(known and ("lists", known), lambda: _lists(db))
+        if filters is not None and q.strip():
+            key = known and ("results", known, request_lang(request), tuple(params.items()), page, size)
+            try:
+                results = state.views.get_or_make(key, lambda: _results(request, db, q, filters, params, page, size))
+            except views.InputError as exc:
+                errors["q"] = str(exc)
+        elif q.strip():
+            problem = query_error(q)
+            if problem:
+                errors["q"] = problem
+        recent = [] if results is not None or errors else \
+            [r.to_export() for r in docs.list_documents(db, unit or None, 50, 0)[1]]
+    return render(request, "search.html", {
+        "params": params, "results": results, "recent": recent, "errors": errors,
         "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
-        "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators},
-        status_code=422 if errors else 200)
+        "units": units, "types": TYPES, "indicators": indicators}, status_code=422 if errors else 200)
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"])

@@ -20,6 +20,7 @@ from pipelines.catalog.home import Home
 from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
 from pipelines.web.login_limit import LoginLimiter
+from pipelines.web.viewcache import ViewCache
 from search.backends.sqlite import ColumnsCache, tune_connection
 
 DEFAULT_MAX_UPLOAD = 200 * 1024**2  # one upload request of a logged-in clerk
@@ -86,6 +87,7 @@ class WebState:
     intake: IntakeWorker
     secret: str = ""  # the data home's key: signs the login form's CSRF token
     search_cache: ColumnsCache = field(default_factory=ColumnsCache)  # page columns shared by all requests
+    views: ViewCache = field(default_factory=ViewCache)  # the search page's lists and results per catalog state
     connections: Connections = field(init=False)
 
     def __post_init__(self) -> None:
