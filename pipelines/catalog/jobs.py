@@ -37,11 +37,18 @@ def list_jobs(db: sqlite3.Connection, user: str | None = None, limit: int = 200)
     return [_job(r) for r in rows]
 
 
-def interrupt_unfinished(db: sqlite3.Connection, reason: str, finished: str, code: str | None = None) -> int:
-    """Mark jobs left queued or running by a stopped server as failed; returns how many."""
+def unfinished(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, folder) of the jobs queued or running."""
+    rows = db.execute("SELECT id, folder FROM jobs WHERE status IN ('queued', 'running')")
+    return [(r["id"], r["folder"]) for r in rows]
+
+
+def interrupt(db: sqlite3.Connection, ids: list[str], reason: str, finished: str, code: str | None = None) -> int:
+    """Mark these jobs, if still queued or running, as failed (left so by a stopped server); returns how many."""
     with Tx(db):
-        return db.execute("UPDATE jobs SET status='failed', stage='done', error=?, error_code=?, finished=? "
-                          "WHERE status IN ('queued', 'running')", (reason, code, finished)).rowcount
+        return sum(db.execute("UPDATE jobs SET status='failed', stage='done', error=?, error_code=?, finished=? "
+                              "WHERE id=? AND status IN ('queued', 'running')",
+                              (reason, code, finished, job_id)).rowcount for job_id in ids)
 
 
 def documents_under(db: sqlite3.Connection, like_prefix: str) -> list[str]:

@@ -11,6 +11,7 @@ language.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import logging
 import os
 import queue
@@ -109,7 +110,8 @@ def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> l
 
 class IntakeWorker:
     """One background thread that ingests queued jobs in order. Jobs are kept in the catalog (``jobs``), so
-    the list survives a restart (a job cut off by one is marked failed when the next server starts); the
+    the list survives a restart (a job cut off by one — its owning process gone — is marked failed when the
+    next server process starts, while the jobs of other live processes are left alone); the
     progress of the jobs of this process is kept in memory under a lock and read by the polling endpoint."""
 
     def __init__(self, config: Config, jobs: int | None = None) -> None:
@@ -120,8 +122,10 @@ class IntakeWorker:
         self._live: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._owned: dict[str, int] = {}  # job id → the open lock file this process holds while it owns the job
         with closing(connect(self.home.catalog)) as db:
-            stored_jobs.interrupt_unfinished(db, translate(JOB_INTERRUPTED_CODE, "en"), now(), JOB_INTERRUPTED_CODE)
+            orphans = [job_id for job_id, folder in stored_jobs.unfinished(db) if not _owned_elsewhere(folder)]
+            stored_jobs.interrupt(db, orphans, translate(JOB_INTERRUPTED_CODE, "en"), now(), JOB_INTERRUPTED_CODE)
 
     @property
     def uploads(self) -> Path:
@@ -134,6 +138,7 @@ class IntakeWorker:
     def submit(self, job_id: str, folder: Path, files: list[str], unit: str, received: date, user: str) -> Job:
         job = Job(job_id, user, unit, received.isoformat(), files, str(folder), now())
         with self._lock:
+            self._owned[job.id] = _own(folder)
             self._live[job.id] = job
             self._save(job)
             if self._thread is None or not self._thread.is_alive():
@@ -177,6 +182,9 @@ class IntakeWorker:
                 self._save(job)
             if job.status in ("done", "failed"):
                 del self._live[job_id]
+                owned = self._owned.pop(job_id, None)
+                if owned is not None:
+                    os.close(owned)
 
     def _run(self) -> None:
         while (job_id := self._queue.get()) is not None:
@@ -210,6 +218,34 @@ class IntakeWorker:
             shutil.rmtree(folder.parent, ignore_errors=True)
         self._update(job_id, status="done", stage="done", summary=summary.to_dict(),
                      quarantined=summary.quarantined, documents=docs, finished=now())
+
+
+# A job belongs to the server process that took it: that process holds an exclusive lock on the job folder's
+# lock file until the job ends (``serve --workers N`` runs N processes, each with its own intake thread, and a
+# process that starts must not fail the jobs another one is running; a lock dies with its process).
+_OWNER = ".owner"
+
+
+def _own(folder: Path) -> int:
+    """Lock the job (``folder``: its unit folder, inside the job folder): the lock file's descriptor."""
+    fd = os.open(folder.parent / _OWNER, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new folder: nobody else can hold it
+    return fd
+
+
+def _owned_elsewhere(folder: str) -> bool:
+    """Is a live process holding the job of ``folder``? (A job whose folder is gone has no owner.)"""
+    try:
+        fd = os.open(Path(folder).parent / _OWNER, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (closing releases a lock taken here)
+    return False
 
 
 def _from_row(row: dict) -> Job:

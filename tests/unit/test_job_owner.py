@@ -1,0 +1,59 @@
+"""``serve --workers N`` runs N processes, each with its own intake thread: a process that starts fails the
+upload jobs left unfinished by a stopped server, never those another live process is running."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+from pipelines.catalog import jobs as stored_jobs
+from pipelines.catalog.db import connect, now
+from pipelines.catalog.home import Home
+from pipelines.services.config import Config
+from pipelines.services.uploads import IntakeWorker, Job
+
+HOLD = """import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def _job(db, job_id: str, folder: Path, status: str = "running") -> None:
+    stored_jobs.save_job(db, dataclasses.asdict(Job(job_id, "vanthu", "Sở Nội vụ", "2024-03-01", ["a.pdf"],
+                                                    str(folder), now(), status=status)))
+
+
+def _status(home: Home, job_id: str) -> tuple[str, str | None]:
+    with closing(connect(home.catalog)) as db:
+        job = stored_jobs.get_job(db, job_id)
+    return job["status"], job["error_code"]
+
+
+def test_a_starting_process_fails_only_the_jobs_no_live_process_owns(tmp_path):
+    home = Home(tmp_path / "home")
+    home.create()
+    folders = {name: home.root / "tmp" / "uploads" / name / "Sở Nội vụ" for name in ("alive", "orphan", "gone")}
+    for name in ("alive", "orphan"):
+        folders[name].mkdir(parents=True)
+    with closing(connect(home.catalog)) as db:
+        _job(db, "alive", folders["alive"])
+        _job(db, "orphan", folders["orphan"], status="queued")
+        _job(db, "gone", folders["gone"])
+    owner = subprocess.Popen([sys.executable, "-c", HOLD, str(folders["alive"].parent / ".owner")],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout.readline().strip() == "held"  # another server process runs the job "alive"
+        IntakeWorker(Config(home)).stop()
+        assert _status(home, "alive") == ("running", None)
+        assert _status(home, "orphan") == ("failed", "job.interrupted")
+        assert _status(home, "gone") == ("failed", "job.interrupted")
+    finally:
+        owner.kill()
+        owner.wait()
+    IntakeWorker(Config(home)).stop()  # its owner is gone now
+    assert _status(home, "alive") == ("failed", "job.interrupted")
