@@ -81,7 +81,8 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
         sessions.purge(db)
     settings = WebSettings(max_upload_bytes, max_body_bytes, session_lifetime=timedelta(hours=session_hours),
                            secure_cookies=secure_cookies)
-    limiter = LoginLimiter(login_failures_per_name, login_failures_per_address, login_window)
+    limiter = LoginLimiter(login_failures_per_name, login_failures_per_address, login_window,
+                           path=home.root / "tmp" / "login-failures.sqlite3")  # shared by the workers
     pages = templates()
     pages.env.auto_reload = False  # the templates are package data: no stat() of each file per render
     state = WebState(config, settings, pages, limiter, IntakeWorker(config, intake_jobs), load_secret(home))

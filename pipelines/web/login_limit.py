@@ -9,89 +9,100 @@
 
 The address is the one the ASGI server reports (``request.client``); behind a reverse proxy, start the
 server with ``minhchung serve --forwarded-allow-ips PROXY`` so it is the client's, not the proxy's.
-Thread-safe, in memory (one process; the counts start empty when the server restarts).
+The failures are kept in a small SQLite file of the data home (``tmp/login-failures.sqlite3``), not in the
+catalog: every process of ``minhchung serve --workers N`` counts against the same limits (kept in memory,
+N processes would allow N times the attempts). The file holds only the window's failures (older rows are
+deleted as new ones come) and can be removed while the server is stopped; without a path (tests, a
+library use) the counts live in memory in one process.
 """
 
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 DEFAULT_PER_NAME = 5
 DEFAULT_PER_ADDRESS = 50
 DEFAULT_WINDOW = 300.0
-SWEEP_AT = 4096  # keys held before expired ones are swept (bounds memory under a spray of random names)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS failures (
+    at REAL NOT NULL,           -- when (clock seconds; the wall clock, shared by the processes)
+    name TEXT NOT NULL,         -- the user name tried, case-folded
+    address TEXT NOT NULL,      -- the client address
+    for_name INTEGER NOT NULL DEFAULT 1  -- 0 once that name logged in: still counts for the address
+);
+CREATE INDEX IF NOT EXISTS failures_name ON failures (name, at);
+CREATE INDEX IF NOT EXISTS failures_address ON failures (address, at);
+"""
 
 
 class LoginLimiter:
-    """Failed logins per user name and per address in a sliding window."""
+    """Failed logins per user name and per address in a sliding window, shared through ``path``."""
 
     def __init__(self, per_name: int = DEFAULT_PER_NAME, per_address: int = DEFAULT_PER_ADDRESS,
-                 window: float = DEFAULT_WINDOW, clock: Callable[[], float] = time.monotonic) -> None:
+                 window: float = DEFAULT_WINDOW, clock: Callable[[], float] = time.time,
+                 path: Path | None = None) -> None:
         if per_name < 1 or per_address < 1 or window <= 0:
             raise ValueError("login limits must be positive")
         self.per_name = per_name
         self.per_address = per_address
         self.window = window
         self.clock = clock
-        self._names: dict[str, deque[tuple[float, str]]] = {}  # (when, from which address) per name
-        self._addresses: dict[str, deque[tuple[float, str]]] = {}  # (when, which name) per address
-        self._sweep_at = SWEEP_AT
-        self._lock = threading.Lock()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path) if path else ":memory:", timeout=10, isolation_level=None,
+                                   check_same_thread=False)
+        if path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()  # one connection, shared by this process's threads
 
     @staticmethod
     def _key(name: str) -> str:
         return name.strip().casefold()
 
-    def _expire(self, times: deque[tuple[float, str]], at: float) -> deque[tuple[float, str]]:
-        while times and times[0][0] <= at - self.window:
-            times.popleft()
-        return times
-
-    def _wait(self, times: list[float], limit: int, at: float) -> float | None:
-        """Seconds until fewer than ``limit`` of ``times`` (ascending) are inside the window, or None."""
-        if len(times) < limit:
-            return None
-        return times[len(times) - limit] + self.window - at
+    def _wait(self, column: str, value: str, limit: int, at: float) -> float | None:
+        """Seconds until fewer than ``limit`` failures of ``column = value`` are inside the window, or None."""
+        extra = " AND for_name = 1" if column == "name" else ""
+        row = self._db.execute(f"SELECT at FROM failures WHERE {column} = ? AND at > ?{extra} "
+                               "ORDER BY at DESC LIMIT 1 OFFSET ?", (value, at - self.window, limit - 1)).fetchone()
+        return None if row is None else row[0] + self.window - at
 
     def retry_after(self, address: str, name: str) -> int | None:
         """Seconds until another attempt for ``name`` from ``address`` is allowed, or None when allowed now."""
         at = self.clock()
         with self._lock:
-            by_name = [t for t, _ in self._expire(self._names.get(self._key(name), deque()), at)]
-            by_address = [t for t, _ in self._expire(self._addresses.get(address, deque()), at)]
-        waits = [w for w in (self._wait(by_name, self.per_name, at), self._wait(by_address, self.per_address, at))
-                 if w is not None]
+            waits = [w for w in (self._wait("name", self._key(name), self.per_name, at),
+                                 self._wait("address", address, self.per_address, at)) if w is not None]
         return max(1, math.ceil(max(waits))) if waits else None
 
     def failed(self, address: str, name: str) -> None:
         at = self.clock()
-        key = self._key(name)
         with self._lock:
-            self._expire(self._names.setdefault(key, deque()), at).append((at, address))
-            self._expire(self._addresses.setdefault(address, deque()), at).append((at, key))
-            if len(self._names) + len(self._addresses) > self._sweep_at:
-                self._sweep(at)
+            self._db.execute("DELETE FROM failures WHERE at <= ?", (at - self.window,))  # (bounds the file)
+            self._db.execute("INSERT INTO failures (at, name, address) VALUES (?, ?, ?)",
+                             (at, self._key(name), address))
 
     def succeeded(self, address: str, name: str) -> None:
         """``name`` logged in from ``address``: forget the name's failures (from every address), and take the
         failures for that name from this address off the address's count (other addresses keep theirs)."""
         key = self._key(name)
         with self._lock:
-            self._names.pop(key, None)
-            times = self._addresses.get(address)
-            if times is not None:
-                kept = deque(entry for entry in times if entry[1] != key)
-                if kept:
-                    self._addresses[address] = kept
-                else:
-                    del self._addresses[address]
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM failures WHERE name = ? AND address = ?", (key, address))
+                self._db.execute("UPDATE failures SET for_name = 0 WHERE name = ?", (key,))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
-    def _sweep(self, at: float) -> None:
-        for table in (self._names, self._addresses):
-            for key in [k for k, times in table.items() if not self._expire(times, at)]:
-                del table[key]
-        self._sweep_at = max(SWEEP_AT, 2 * (len(self._names) + len(self._addresses)))
+    def held(self) -> int:
+        """How many failures are kept (expired ones go as new ones come)."""
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM failures").fetchone()[0]

@@ -5,6 +5,9 @@ proxy the address is the client's (``minhchung serve --forwarded-allow-ips``).""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -13,7 +16,7 @@ from web_support import PASSWORD
 
 from pipelines.services.config import Config
 from pipelines.web import create_app
-from pipelines.web.login_limit import DEFAULT_PER_ADDRESS, DEFAULT_PER_NAME, SWEEP_AT, LoginLimiter
+from pipelines.web.login_limit import DEFAULT_PER_ADDRESS, DEFAULT_PER_NAME, LoginLimiter
 
 OFFICE = "10.1.1.1"  # every user of the office, as the server sees them behind one NAT or proxy
 WRONG = "sai-mat-khau"
@@ -122,16 +125,29 @@ def test_a_success_takes_off_only_that_names_failures_from_that_address():
     assert limiter.retry_after("10.2.2.2", "z") is not None  # the other address keeps its failures for An
 
 
-def test_a_spray_of_names_does_not_grow_memory_for_ever():
+def test_a_spray_of_names_does_not_grow_the_store_for_ever():
     clock = Clock()
     limiter = LoginLimiter(clock=clock)
     held = []
-    for _ in range(4):  # four windows of SWEEP_AT new names each, from 200 addresses
-        for n in range(SWEEP_AT):
-            limiter.failed(f"10.0.{n % 200}.1", f"ten-{len(held)}-{n}")
-        held.append(len(limiter._names) + len(limiter._addresses))
+    for window in range(4):  # four windows of 2,000 new names each, from 200 addresses
+        for n in range(2000):
+            limiter.failed(f"10.0.{n % 200}.1", f"ten-{window}-{n}")
+        held.append(limiter.held())
         clock.now += 301
-    assert max(held) <= 2 * (SWEEP_AT + 200) + 1, held  # expired entries are swept (not 4 × SWEEP_AT)
+    assert held == [2000] * 4  # each window's failures go once it has passed
+
+
+def test_the_processes_of_one_server_share_the_counts(tmp_path):
+    """serve --workers N: a failure counted by one process limits the others (one file per data home)."""
+    path = tmp_path / "tmp" / "login-failures.sqlite3"
+    child = ("import sys; from pathlib import Path; from pipelines.web.login_limit import LoginLimiter\n"
+             "limiter = LoginLimiter(per_name=3, path=Path(sys.argv[1]))\n"
+             "for _ in range(3): limiter.failed('10.1.1.1', 'thanhtra')\n")
+    subprocess.run([sys.executable, "-c", child, str(path)], check=True, timeout=60)
+    here = LoginLimiter(per_name=3, path=path)
+    assert here.retry_after("10.7.7.7", "ThanhTra") is not None
+    here.succeeded("10.1.1.1", "thanhtra")
+    assert LoginLimiter(per_name=3, path=path).retry_after("10.7.7.7", "thanhtra") is None
 
 
 def test_behind_a_trusted_proxy_the_client_address_counts(empty_home):
