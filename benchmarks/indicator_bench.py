@@ -35,6 +35,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -89,9 +90,12 @@ def run_text(docs: list[DevDoc], index_set: IndexSet) -> list[dict | None]:
     return [document_facts([doc.text], tagger=tagger) for doc in docs]
 
 
-def scan_pdf(text: str, index: int, dpi: int) -> bytes:
-    deg = PROFILES[list(PROFILES)[index % len(PROFILES)]]
-    pairs = scan_plain(text, deg, np.random.default_rng([SEED, index]), dpi)
+def scan_pdf(doc_id: str, text: str, dpi: int) -> bytes:
+    """The text as an image-only PDF; profile and noise are seeded by the document id, so a document renders the
+    same whatever else the set holds (and the OCR cache stays warm)."""
+    key = zlib.crc32(doc_id.encode("utf-8"))
+    deg = PROFILES[list(PROFILES)[key % len(PROFILES)]]
+    pairs = scan_plain(text, deg, np.random.default_rng([SEED, key]), dpi)
     return _image_pdf([img for img, _ in pairs], round(dpi * deg.scale))
 
 
@@ -135,7 +139,7 @@ def run_pipeline(docs: list[DevDoc], work: Path, digital: bool, dpi: int, index_
         pdfs = [digital_pdf_text(d.text) for d in docs]
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            pdfs = list(pool.map(scan_pdf, [d.text for d in docs], range(len(docs)), [dpi] * len(docs)))
+            pdfs = list(pool.map(scan_pdf, [d.id for d in docs], [d.text for d in docs], [dpi] * len(docs)))
     for doc, data in zip(docs, pdfs, strict=True):
         (unit_dir / f"{doc.id}.pdf").write_bytes(data)
     print(f"rendered {len(docs)} {'born-digital' if digital else 'scanned'} PDFs in {time.perf_counter() - t0:.1f} s;"
