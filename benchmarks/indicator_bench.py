@@ -203,8 +203,8 @@ def summary_rows(counts: dict[str, list[int]]) -> list[tuple]:
     return rows
 
 
-def metadata_rows(results: list[Result]) -> list[tuple]:
-    """Type, number and date against the label, over the documents whose label has the value."""
+def metadata_rows(results: list[Result]) -> tuple[list[tuple], list[str]]:
+    """Type, number and date against the label, over the documents whose label has the value; and the misses."""
     def same_type(label: dict, got: dict) -> bool:
         return got.get("doc_type") == label["type"] or (got.get("doc_type_name") or "").casefold() == \
             str(label.get("type_name") or "").casefold()
@@ -213,14 +213,20 @@ def metadata_rows(results: list[Result]) -> list[tuple]:
         want, have = str(label["symbol"]).replace(" ", ""), str(got.get("symbol") or "").replace(" ", "")
         return want.lstrip("0") == have.lstrip("0")
 
-    checks = {"type": ("type", same_type), "number/symbol": ("symbol", same_symbol),
-              "date": ("date", lambda label, got: got.get("issued") == str(label["date"]))}
-    rows = []
-    for name, (key, same) in checks.items():
+    checks = {"type": ("type", "doc_type", same_type), "number/symbol": ("symbol", "symbol", same_symbol),
+              "date": ("date", "issued", lambda label, got: got.get("issued") == str(label["date"]))}
+    rows, lines = [], []
+    for name, (key, got_key, same) in checks.items():
         have = [r for r in results if r.doc.label.get(key) is not None]
-        right = sum(1 for r in have if r.facts is not None and same(r.doc.label, r.facts))
+        right = 0
+        for r in have:
+            if r.facts is not None and same(r.doc.label, r.facts):
+                right += 1
+            else:
+                got = (r.facts or {}).get(got_key)
+                lines.append(f"  {name:<13} {r.doc.id}: expected {r.doc.label[key]}, got {got}")
         rows.append((name, right, len(have), pct(right / len(have) if have else None, 1)))
-    return rows
+    return rows, lines
 
 
 def composition(docs: list[DevDoc]) -> None:
@@ -283,8 +289,10 @@ def main() -> int:
             print(f"\nConfusions at ≥ {threshold}:")
             print("\n".join(lines))
         figures[f"at_{threshold}"] = {r[0]: dict(zip(("tp", "fp", "fn"), r[1:4], strict=True)) for r in rows}
-    meta = metadata_rows(results)
+    meta, misses = metadata_rows(results)
     print_table(("field", "right", "of", "rate"), meta, title="Type, number and date")
+    if not args.quiet and misses:
+        print("\n".join(misses))
     figures["metadata"] = {r[0]: {"right": r[1], "of": r[2]} for r in meta}
     print(f"\n{len(docs)} documents in {seconds:.1f} s ({mode})")
     write_json(args.json, figures)
