@@ -40,7 +40,7 @@ from _common import absent, children_cpu, fresh, ingest_env, minhchung_cmd, pct,
 from ocr_bench import FOLDER, Doc, EngineRun, is_image_pdf, load_inbox, materialise, page_cers, pdf_pages, weighted_cer
 from rss_probe import measured_ingest
 
-from ingest.text import nfc
+from ingest.text import cer, cer_any_order, nfc, squash
 from pipelines.samples.inbox import _image_pdf, scan_pages
 from pipelines.samples.spec import load_specs
 
@@ -197,6 +197,45 @@ def report(name: str, results: dict) -> list[list[str]]:
     return goals
 
 
+def inbox_cer(work: Path, inbox: Path, seed: int, jobs: int) -> dict:
+    """The whole demo inbox ingested once (cold cache): CER any-order and strict over every OCR page, per
+    degradation profile and overall (the figure tests/integration/test_ingest.py bounds), and the wall time."""
+    from pipelines.samples.inbox import generate_inbox  # the manifest with the profiles (cached files reused)
+
+    manifest = generate_inbox(fresh(work / "inbox-cer"), seed)
+    home, cache = absent(work / "cer-home"), fresh(work / "cer-cache")
+    argv = [*minhchung_cmd(), "--home", str(home), "ingest", str(work / "inbox-cer"), "--unit-from-folder",
+            "--json", "--jobs", str(jobs)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, env=ingest_env(cache), check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"minhchung ingest of the inbox failed: {proc.stderr[-400:]}")
+    db = sqlite3.connect(f"file:{home / 'catalog.sqlite3'}?mode=ro", uri=True)
+    acc: dict[str, list[float]] = {}
+    try:
+        for f in manifest.good:
+            sha = db.execute("SELECT sha256 FROM sources WHERE source=?", (nfc(f"inbox-cer/{f.path}"),)).fetchone()[0]
+            for n, page in enumerate(f.pages, 1):
+                if page.digital:
+                    continue
+                text = db.execute("SELECT text FROM pages WHERE sha256=? AND n=?", (sha, n)).fetchone()[0] or ""
+                size = len(squash(" ".join(page.lines)))
+                for key in (page.profile, "all"):
+                    row = acc.setdefault(key, [0.0, 0.0, 0, 0])
+                    row[0] += cer_any_order(page.lines, text) * size
+                    row[1] += cer("\n".join(page.lines), text) * size
+                    row[2] += size
+                    row[3] += 1
+    finally:
+        db.close()
+    rows = [[k, str(v[3]), str(v[2]), pct(v[0] / v[2]), pct(v[1] / v[2])] for k, v in sorted(acc.items())]
+    print_table(["profile", "pages", "chars", "CER any-order", "CER strict"], rows,
+                f"whole demo inbox, {acc['all'][3]} OCR pages, ingest --jobs {jobs} {wall:.1f} s (cold cache)")
+    return {"wall_s": wall, "profiles": {k: {"pages": v[3], "chars": v[2], "cer_any_order": v[0] / v[2],
+                                             "cer_strict": v[1] / v[2]} for k, v in acc.items()}}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default="three,inbox", help="comma list of three, inbox")
@@ -209,6 +248,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--inbox", type=Path, help="where the demo inbox is (re)generated (default: in the work folder)")
     ap.add_argument("--work", type=Path)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--inbox-cer", action="store_true", help="only the whole inbox's CER per profile (one ingest)")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
     a.sets = [s for s in a.sets.split(",") if s]
@@ -225,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     out: dict = {"benchmark": "ocr_speed", "repeat": a.repeat, "sets": {}}
     goals: list[list[str]] = []
     with work_dir(a.work, a.keep, "minhchung-ocr-speed-") as work:
+        if a.inbox_cer:
+            out["inbox_cer"] = inbox_cer(work, (a.inbox or work / "inbox").resolve(), a.seed, max(a.jobs))
+            a.sets = []
         for name in a.sets:
             folder = fresh(work / f"{name}-{FOLDER}")
             if name == "three":
