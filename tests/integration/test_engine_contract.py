@@ -26,8 +26,8 @@ from pipelines.samples.render import render_document
 from pipelines.samples.spec import load_specs
 
 tesserocr = pytest.importorskip("tesserocr")
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None or not model_files("vie"),
-                                reason="needs tesseract and its vie model")
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None or not model_files("vie+Vietnamese"),
+                                reason="needs tesseract and its vie and Vietnamese models")
 ENGINES = ("tesseract-cli", "tesserocr")
 
 
@@ -98,16 +98,17 @@ def test_a_blank_image_gives_an_empty_page_from_both():
 
 
 def test_ids_name_the_library_the_tesseract_version_the_model_digest_and_the_settings():
-    digest = hashlib.sha256(model_files("vie")[0].read_bytes()).hexdigest()[:16]
+    lang = OcrSettings().lang
+    digest = hashlib.sha256(model_files(lang)[0].read_bytes()).hexdigest()[:16]
     out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
     version = (out.stdout or out.stderr).splitlines()[0].strip()
     # the program's id is the format the OCR cache was keyed with before engines became pluggable
     assert engines.create(OcrSettings(engine="tesseract-cli")).id() == \
-        f"{version}|vie|{digest}|--psm 3 -c tessedit_do_invert=0"
+        f"{version}|{lang}|{digest}|--psm 3 -c tessedit_do_invert=0"
     inside = tesserocr.tesseract_version().splitlines()[0].strip()
     assert engines.create(OcrSettings(engine="tesserocr", psm=6)).id() == \
-        f"tesserocr {tesserocr.__version__} {inside}|vie|{digest}|--psm 6 -c tessedit_do_invert=0"
-    assert engines.create(OcrSettings(lang="Vietnamese")).id() != engines.create(OcrSettings()).id()
+        f"tesserocr {tesserocr.__version__} {inside}|{lang}|{digest}|--psm 6 -c tessedit_do_invert=0"
+    assert engines.create(OcrSettings(lang="vie")).id() != engines.create(OcrSettings(lang="Vietnamese")).id()
 
 
 def test_tesseract_is_tesserocr_and_the_program_when_tesserocr_cannot_be_imported_or_one_is_named(monkeypatch):
