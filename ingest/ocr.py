@@ -47,16 +47,20 @@ class OcrError(RuntimeError):
 
 @dataclass(frozen=True)
 class OcrSettings:
-    lang: str = "Vietnamese"
+    lang: str = "Vietnamese"  # vie: 18 % faster, same CER, but misreads a ký hiệu (BENCHMARKS.md, OCR speed)
     psm: int = 3
     timeout: float = 180.0
     tesseract_cmd: str = "tesseract"
     engine: str = "tesseract"  # a name registered in ingest.engines
 
-    def config(self) -> str:
-        """Tesseract's command-line options (part of the tesseract engine's id)."""
+    def variables(self) -> dict[str, str]:
+        """Tesseract's variables (``-c name=value``)."""
         # tessedit_do_invert=0: no second pass looking for white-on-black text (~20 % faster).
-        return f"--psm {self.psm} -c tessedit_do_invert=0"
+        return {"tessedit_do_invert": "0"}
+
+    def config(self) -> str:
+        """Tesseract's command-line options (part of the tesseract engines' ids)."""
+        return " ".join([f"--psm {self.psm}", *(f"-c {k}={v}" for k, v in self.variables().items())])
 
 
 @dataclass

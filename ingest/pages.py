@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -146,6 +147,69 @@ def _inspect_image(path: Path, pixel_limit: int) -> int:
         return frames
 
 
+def ocr_raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
+               timeout: float = 120) -> np.ndarray:
+    """Page ``n`` as OCR reads it: the red channel of :func:`raster`'s RGB (uint8, 2-D), and nothing else.
+
+    Red seals and stamps are paper-white in it (:func:`ingest.preprocess.to_grey`), so the green and blue
+    channels are never kept: a PDF page is rendered by ``pdftoppm`` straight into memory (no pdfinfo call,
+    no temporary file, no PIL decode) and its red plane taken, an image's red band read without building RGB.
+    The pixels are those of ``raster(...)[:, :, 0]`` (tests/integration/test_ocr_raster.py). (A scanned page's
+    own JPEG, decoded without poppler's 1:1 resampling, cost a tenth of the CPU but read body text slightly
+    worse: BENCHMARKS.md, OCR speed.)"""
+    if kind == "pdf":
+        return _red_plane(_pdftoppm(path, n, dpi, timeout))
+    return _image_frame(path, kind, n, pixel_limit, _red_band)
+
+
+def _red_band(frame: Image.Image) -> np.ndarray:
+    if frame.mode == "L":
+        return np.asarray(frame)
+    if frame.mode not in ("RGB", "RGBA", "RGBX"):
+        frame = frame.convert("RGB")
+    return np.asarray(frame.getchannel(0))
+
+
+def _pdftoppm(path: Path, n: int, dpi: int, timeout: float) -> bytes:
+    """Page ``n`` of a PDF as a binary PPM (P6) from ``pdftoppm``, in memory."""
+    argv = ["pdftoppm", "-r", str(dpi), "-f", str(n), "-l", str(n), str(path)]
+    try:
+        out = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise PageError("page.render_timeout", seconds=f"{timeout:g}") from exc
+    except OSError as exc:
+        raise PageError("page.render_failed", detail=str(exc).strip()[:300]) from exc
+    if out.returncode != 0 and not out.stdout:
+        raise PageError("page.render_failed", detail=out.stderr.decode("utf-8", "replace").strip()[:300])
+    if not out.stdout:
+        raise PageError("page.render_empty")
+    return out.stdout
+
+
+def _red_plane(ppm: bytes) -> np.ndarray:
+    """The red plane of a binary PPM (``P6 W H 255``), as a contiguous uint8 array."""
+    fields: list[bytes] = []
+    pos = 2
+    if not ppm.startswith(b"P6"):
+        raise PageError("page.render_failed", detail="the PDF renderer did not return a PPM image")
+    while len(fields) < 3:
+        while ppm[pos:pos + 1].isspace():
+            pos += 1
+        if ppm[pos:pos + 1] == b"#":
+            pos = ppm.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not ppm[end:end + 1].isspace():
+            end += 1
+        fields.append(ppm[pos:end])
+        pos = end
+    width, height, maxval = (int(f) for f in fields)
+    pixels = np.frombuffer(ppm, np.uint8, width * height * 3, pos + 1)
+    if maxval != 255:
+        raise PageError("page.render_failed", detail=f"unexpected PPM depth {maxval}")
+    return np.ascontiguousarray(pixels.reshape(height, width, 3)[:, :, 0])
+
+
 def raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
            timeout: float = 120) -> np.ndarray:
     """Page ``n`` (1-based) as an RGB array; PDFs rendered at ``dpi``, images at their own resolution."""
@@ -159,12 +223,17 @@ def raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_P
         if not images:
             raise PageError("page.render_empty")
         return np.asarray(images[0].convert("RGB"))
+    return _image_frame(path, kind, n, pixel_limit, lambda frame: np.asarray(frame.convert("RGB")))
+
+
+def _image_frame(path: Path, kind: str, n: int, pixel_limit: int,
+                 pixels: Callable[[Image.Image], np.ndarray]) -> np.ndarray:
+    """``pixels`` of frame ``n`` of an image file (a JPEG turned upright by its EXIF orientation)."""
     img = _open_image(path, pixel_limit)
     with img:
         try:
             img.seek(n - 1)
             img.load()
-            frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
-            return np.asarray(frame.convert("RGB"))
+            return pixels(ImageOps.exif_transpose(img) if kind == "jpeg" else img)
         except (OSError, EOFError, ValueError) as exc:
             raise PageError("image.truncated", detail=exc) from exc

@@ -65,10 +65,24 @@ def create(settings: OcrSettings) -> OcrEngine:
     return _FACTORIES[settings.engine](settings)
 
 
+def best_tesseract(settings: OcrSettings) -> OcrEngine:
+    """The default ``tesseract`` engine: tesserocr (the model loaded once per process) when it imports and
+    no tesseract program was named (``MINHCHUNG_TESSERACT``), else the tesseract program via pytesseract."""
+    from ingest.engines.tesseract import TesseractEngine
+    from ingest.engines.tesserocr_engine import TesserocrEngine, available
+
+    if settings.tesseract_cmd == "tesseract" and available():
+        return TesserocrEngine(settings)
+    return TesseractEngine(settings)
+
+
 def _register_builtins() -> None:
     from ingest.engines.tesseract import TesseractEngine
+    from ingest.engines.tesserocr_engine import TesserocrEngine
 
-    register("tesseract", TesseractEngine)
+    register("tesseract", best_tesseract)
+    register("tesseract-cli", TesseractEngine)
+    register("tesserocr", TesserocrEngine)
 
 
 _register_builtins()

@@ -53,7 +53,7 @@ class TesseractEngine:
                 raise OcrError("ocr.tesseract_failed", status=exc.status, detail=exc.message.strip()[:300]) from exc
             except (OSError, pytesseract.TesseractNotFoundError) as exc:
                 raise OcrError("ocr.cannot_run", detail=exc) from exc
-        return OcrPage.from_words(_words(data), grey.shape[1], grey.shape[0])
+        return OcrPage.from_words(words_from_data(data), grey.shape[1], grey.shape[0])
 
 
 def tesseract_id(settings: OcrSettings) -> str:
@@ -64,23 +64,38 @@ def tesseract_id(settings: OcrSettings) -> str:
         version = (out.stdout or out.stderr).splitlines()[0].strip()
     except (OSError, subprocess.SubprocessError, IndexError) as exc:
         raise OcrError("ocr.cannot_run", detail=f"{settings.tesseract_cmd}: {exc}") from exc
-    digest = hashlib.sha256()
-    for lang in settings.lang.split("+"):
-        for folder in _tessdata_dirs():
-            model = folder / f"{lang}.traineddata"
-            if model.exists():
-                digest.update(model.read_bytes())
-                break
-    return f"{version}|{settings.lang}|{digest.hexdigest()[:16]}|{settings.config()}"
+    return f"{version}|{settings.lang}|{model_digest(settings.lang)}|{settings.config()}"
 
 
-def _tessdata_dirs() -> list[Path]:
+def tessdata_dirs() -> list[Path]:
+    """Where tesseract's model files are looked for: ``TESSDATA_PREFIX``, then Debian's and the usual places."""
     dirs = [Path(os.environ["TESSDATA_PREFIX"])] if os.environ.get("TESSDATA_PREFIX") else []
     dirs += sorted(Path("/usr/share/tesseract-ocr").glob("*/tessdata"), reverse=True)
     return dirs + [Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata")]
 
 
-def _words(data: dict) -> list[Word]:
+def model_files(lang: str) -> list[Path]:
+    """The ``.traineddata`` file of each model of ``lang`` (``a+b``), the first found in :func:`tessdata_dirs`."""
+    found = []
+    for name in lang.split("+"):
+        for folder in tessdata_dirs():
+            if (folder / f"{name}.traineddata").exists():
+                found.append(folder / f"{name}.traineddata")
+                break
+    return found
+
+
+def model_digest(lang: str) -> str:
+    """sha256 of the model files of ``lang``, first 16 hex digits (part of the engines' ids)."""
+    digest = hashlib.sha256()
+    for model in model_files(lang):
+        digest.update(model.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def words_from_data(data: dict) -> list[Word]:
+    """Words from tesseract's TSV columns (``image_to_data``'s dict): NFC, empty and -1 confidence dropped,
+    line ids numbered in the order of (block, paragraph, line)."""
     words: list[Word] = []
     keys: dict[tuple[int, int, int], int] = {}
     for i, raw in enumerate(data["text"]):

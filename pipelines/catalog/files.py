@@ -132,6 +132,15 @@ def page_done(db: sqlite3.Connection, sha256: str, n: int, page: dict, cached: b
                 dumps(page["matrix"]), dumps(page["steps"]), int(cached), round(seconds, 3), sha256, n))
 
 
+def page_blank(db: sqlite3.Connection, sha256: str, n: int, page: dict, reason: str, code: str,
+               seconds: float) -> None:
+    """A page with nothing to read, not OCRed: done, no text (method ``none``), the reason kept beside it."""
+    db.execute("UPDATE pages SET method='none', status='done', confidence=NULL, text='', words=?, width=?, "
+               "height=?, matrix=?, steps=?, cached=0, seconds=?, error=?, error_code=? WHERE sha256=? AND n=?",
+               (dumps([]), page["width"], page["height"], dumps(page["matrix"]), dumps(page["steps"]),
+                round(seconds, 3), reason, code, sha256, n))
+
+
 def page_failed(db: sqlite3.Connection, sha256: str, n: int, error: str | None, seconds: float,
                 error_code: str | None = None) -> None:
     db.execute("UPDATE pages SET status='failed', error=?, error_code=?, seconds=? WHERE sha256=? AND n=?",

@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest.ocr import OcrError
+from ingest.ocr import OcrError, OcrSettings
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import date_option, open_catalog, pass_home, say
@@ -53,7 +53,7 @@ def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> Non
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True,
               help="auto: OCR pages without a real text layer; force: OCR every page; skip: never OCR.")
 @click.option("--dpi", type=click.IntRange(100, 600), default=300, show_default=True)
-@click.option("--lang", default="Vietnamese", show_default=True, help="Tesseract model.")
+@click.option("--lang", default=OcrSettings.lang, show_default=True, help="Tesseract model (Vietnamese or vie).")
 @click.option("--page-timeout", type=float, default=180.0, show_default=True, help="Seconds per page of OCR.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.pass_obj

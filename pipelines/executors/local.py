@@ -39,12 +39,13 @@ class LocalPoolExecutor:
 
     def _run_pool(self, queue: list[PageTask], on_result: Callable[[PageResult], None]) -> list[PageTask]:
         """Run the queue in one pool; the tasks that were in flight if the pool broke (else none)."""
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker,
+        workers = min(self.jobs, len(queue))  # a one-page upload forks one worker, not one per core
+        with ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
                                  initargs=(self.blobs, self.cache_dir)) as pool:
             in_flight: dict[Future[PageResult], PageTask] = {}
             try:
                 while queue or in_flight:
-                    while queue and len(in_flight) < self.jobs * 2:
+                    while queue and len(in_flight) < workers * 2:
                         future = pool.submit(run_page, queue[-1])
                         in_flight[future] = queue.pop()
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)

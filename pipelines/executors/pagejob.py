@@ -1,11 +1,15 @@
-"""The page job run by an executor's workers: raster → cache lookup → clean → OCR → cache store.
+"""The page job run by an executor's workers: raster → blank? → cache lookup → clean → OCR → cache store.
 
 A task names its page by content (sha256 + page number); the worker resolves the original through the
 :class:`~pipelines.executors.blobs.BlobSource` and knows its OCR cache folder from its start, so the same task
-could run on another machine. Each worker creates its OCR engine once, on its first page, and keeps it.
+could run on another machine. Each worker creates its OCR engine once, on its first page, and keeps it
+(the tesserocr engine loads its model then, once per process).
 
-The OCR cache key is sha256(raster pixels) + engine id (for tesseract: version, model digest, settings) +
-preprocessing version: a page is never OCRed twice with the same engine, whichever file it came from.
+The raster is only what OCR reads: the page's red plane (:func:`ingest.pages.ocr_raster`). A page with no
+ink (:func:`ingest.preprocess.is_blank`) is not OCRed: its result says ``blank`` and the intake records it
+with the reason ``page.blank``. The OCR cache key is sha256(red plane) + engine id (library, tesseract
+version, model digest, settings) + preprocessing version: a page is never OCRed twice with the same
+engine, whichever file it came from.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from pathlib import Path
 from ingest import engines
 from ingest.engines import OcrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings
-from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
-from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, rotate_half
+from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
+from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
 
@@ -61,6 +65,13 @@ class PageResult:
         return cls(task.sha256, task.n, False, error=error, seconds=seconds, error_code=code)
 
 
+def blank_page(shape: tuple[int, ...]) -> dict:
+    """The result of a page with no ink: no words, ``blank`` set (not OCRed, not cached)."""
+    height, width = shape[:2]
+    return OcrPage("", None, [], width, height).to_dict() | {
+        "matrix": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], "steps": ["blank"], "blank": True}
+
+
 def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
     digest = hashlib.sha256(pixels)
     digest.update(repr(shape).encode())
@@ -86,7 +97,10 @@ class PageWorker:
         start = time.perf_counter()
         try:
             engine = self.engine(task.settings)
-            image = raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit)
+            image = ocr_raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit)
+            if is_blank(image):
+                return PageResult(task.sha256, task.n, True, page=blank_page(image.shape),
+                                  seconds=time.perf_counter() - start)
             key = cache_key(image.tobytes(), image.shape, engine.id())
             path = self.cache_dir / key[:2] / f"{key}.json"
             if path.exists():
@@ -115,7 +129,11 @@ _process_worker: PageWorker | None = None
 
 
 def init_worker(blobs: BlobSource, cache_dir: Path) -> None:
-    """Pool initializer: one OpenMP thread per tesseract (many threads were 3.6× slower on 2 cores)."""
+    """Pool initializer: one OCR thread per worker, so ``--jobs`` processes keep to ``--jobs`` cores.
+
+    ``OMP_THREAD_LIMIT=1`` for the tesseract program (its OpenMP threads made it 3.6× slower on 2 cores); the
+    tesserocr wheel's tesseract has no OpenMP. (``cv2.setNumThreads`` must not be called here: in a process
+    forked after OpenCV started its thread pool it waits forever.)"""
     global _process_worker
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _process_worker = PageWorker(blobs, cache_dir)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from classify.indexset import IndexSetError
 from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
@@ -28,7 +29,8 @@ from pipelines.catalog.files import SourceRow
 from pipelines.catalog.home import Home
 from pipelines.executors import LocalPoolExecutor, PageExecutor, PageResult, PageTask
 from pipelines.i18n import DEFAULT_LANG, translate
-from pipelines.services.classify import classify_pending
+from pipelines.services.active import active_index_set
+from pipelines.services.classify import Classifier, classify_file, classify_pending
 from pipelines.services.search import drain_outbox
 from pipelines.services.status import quarantined
 
@@ -62,6 +64,7 @@ class Problem:
 
 
 NO_UNIT = Problem("unit.missing", translate("unit.missing", "en"))
+BLANK = Problem("page.blank", translate("page.blank", "en"))  # not a problem: why a page has no text
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Summary:
     pages_ocr: int = 0
     pages_cached: int = 0
     pages_not_ocred: int = 0
+    pages_blank: int = 0  # no ink: recorded with the reason page.blank, not OCRed
     pages_failed: int = 0
     files_classified: int = 0
     documents: int = 0
@@ -108,9 +112,10 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
             progress("discover", summary.sources, 0)
     if executor is None:
         executor = LocalPoolExecutor(opts.jobs, home.blobs, home.ocr_cache)
-    _run_pages(db, opts, summary, executor, progress)
-    classified, summary.documents = classify_pending(db, index_set_ref=opts.index_set)
-    summary.files_classified = len(classified)
+    classifier = _run_pages(db, opts, summary, executor, progress)
+    classified, documents = classify_pending(db, classifier, index_set_ref=opts.index_set)
+    summary.files_classified += len(classified)
+    summary.documents += documents
     summary.search_warnings = drain_outbox(db, opts.es_url)
     summary.quarantined = quarantined(db, batch=True, lang=opts.lang)
     summary.seconds = round(time.perf_counter() - start, 3)
@@ -205,11 +210,16 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
 
 
 def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, executor: PageExecutor,
-               progress: Progress | None) -> None:
+               progress: Progress | None) -> Classifier | None:
+    """OCR the pending pages; each file is classified as soon as its last page is in, while the workers read
+    the next pages (returns the classifier it built for that, None when it built none)."""
     tasks = [PageTask(p.sha256, p.n, p.kind, p.dpi or opts.dpi, opts.settings, opts.pixel_limit)
              for p in files.pending_pages(db)]
-    if tasks:
-        executor.run(tasks, _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress))
+    if not tasks:
+        return None
+    recorder = _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress, opts.index_set)
+    executor.run(tasks, recorder)
+    return recorder.classifier
 
 
 @dataclass
@@ -221,11 +231,18 @@ class _Recorder:
     remaining: Counter[str]  # pages still to come, per file
     total: int
     progress: Progress | None
+    index_set: str | None = None  # IngestOptions.index_set
+    classifier: Classifier | None = None  # built when the first file is done (spaCy's import: ~1 s)
+    no_index_set: bool = False  # the index set could not be loaded: classify_pending says why after the batch
     done: int = 0
 
     def __call__(self, result: PageResult) -> None:
         with Tx(self.db):
-            if result.ok and result.page is not None:
+            if result.ok and result.page is not None and result.page.get("blank"):
+                files.page_blank(self.db, result.sha256, result.n, result.page, BLANK.text, BLANK.code,
+                                 result.seconds)
+                self.summary.pages_blank += 1
+            elif result.ok and result.page is not None:
                 files.page_done(self.db, result.sha256, result.n, result.page, result.cached, result.seconds)
                 if result.cached:
                     self.summary.pages_cached += 1
@@ -235,8 +252,23 @@ class _Recorder:
                 files.page_failed(self.db, result.sha256, result.n, result.error, result.seconds, result.error_code)
                 self.summary.pages_failed += 1
             self.remaining[result.sha256] -= 1
-            if self.remaining[result.sha256] == 0:
-                files.finish_file(self.db, result.sha256)
+            finished = self.remaining[result.sha256] == 0 and files.finish_file(self.db, result.sha256)
+        if finished == "done":
+            self._classify(result.sha256)
         self.done += 1
         if self.progress:
             self.progress("pages", self.done, self.total)
+
+    def _classify(self, sha256: str) -> None:
+        """Classify a file whose pages are all in (its own transaction); a bad index set is left to
+        classify_pending after the batch, which says so as before."""
+        if self.no_index_set:
+            return
+        if self.classifier is None:
+            try:
+                self.classifier = Classifier.build(active_index_set(self.db, self.index_set))
+            except IndexSetError:
+                self.no_index_set = True
+                return
+        self.summary.documents += classify_file(self.db, sha256, self.classifier)
+        self.summary.files_classified += 1

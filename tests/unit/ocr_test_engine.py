@@ -62,16 +62,25 @@ class BarEngine:
 register(NAME, BarEngine)
 
 
+SPECK = 4  # px: a dust speck, smaller than the 20 px the engine reads as a bar
+DUST = [[0]]  # the rows of a page with ink but no word: the blank-page check lets it through, the engine fails
+
+
 def bar_page(rows: list[list[int]], size: tuple[int, int] = (1000, 700)) -> tuple[Image.Image, str]:
     """A white RGB page with one row of bars per ``rows`` entry (each bar ``n`` bar-heights long), and the
-    text the engine reads from it. An empty ``rows`` is a blank page."""
+    text the engine reads from it. An empty ``rows`` is a blank page (the intake does not OCR it); a bar
+    of length 0 is a row of 40 dust specks, ink the engine does not read (``DUST``: a page it cannot read)."""
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
     y = 80
     for row in rows:
         x = 100
         for n in row:
+            if n == 0:
+                for k in range(40):
+                    draw.rectangle((x + 20 * k, y, x + 20 * k + SPECK - 1, y + SPECK - 1), fill="black")
+                continue
             draw.rectangle((x, y, x + n * BAR_HEIGHT - 1, y + BAR_HEIGHT - 1), fill="black")
             x += n * BAR_HEIGHT + 20
         y += 3 * BAR_HEIGHT
-    return image, "\n".join(" ".join(f"{WORD}{n}" for n in row) for row in rows)
+    return image, "\n".join(" ".join(f"{WORD}{n}" for n in row if n) for row in rows if any(row))

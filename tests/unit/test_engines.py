@@ -11,14 +11,17 @@ from ocr_test_engine import BarEngine, bar_page
 
 from ingest import engines
 from ingest.engines.tesseract import TesseractEngine
+from ingest.engines.tesserocr_engine import TesserocrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings, Word
 from ingest.preprocess import clean
 from ingest.reading_order import lines_to_text
 
 
 def test_the_built_in_and_the_test_engine_are_registered():
-    assert {"tesseract", "test"} <= set(engines.names())
-    assert isinstance(engines.create(OcrSettings()), TesseractEngine)
+    assert {"tesseract", "tesseract-cli", "tesserocr", "test"} <= set(engines.names())
+    assert isinstance(engines.create(OcrSettings()), TesserocrEngine | TesseractEngine)  # tesserocr if it imports
+    assert isinstance(engines.create(OcrSettings(engine="tesseract-cli")), TesseractEngine)
+    assert isinstance(engines.create(OcrSettings(engine="tesserocr")), TesserocrEngine)
     assert isinstance(engines.create(OcrSettings(engine="test")), BarEngine)
 
 
@@ -37,7 +40,7 @@ def test_a_name_is_taken_once():
     engines.register("test", BarEngine)  # the same factory again: importing the module twice is harmless
     with pytest.raises(ValueError, match="already registered"):
         engines.register("tesseract", BarEngine)
-    assert isinstance(engines.create(OcrSettings()), TesseractEngine)
+    assert isinstance(engines.create(OcrSettings()), TesserocrEngine | TesseractEngine)
 
 
 def test_each_create_makes_a_new_engine_with_its_settings():

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from ocr_test_engine import bar_page
+from ocr_test_engine import DUST, bar_page
 
 from ingest.ocr import OcrError, OcrSettings
 from pipelines.catalog.db import connect
@@ -20,10 +20,10 @@ from pipelines.executors.pagejob import PageResult, PageTask
 from pipelines.services.intake import IngestOptions, Summary, ingest
 
 UNIT = "Sở Nội vụ"
-PAGES = {  # file name -> bar rows of each page ([] is a blank page the test engine cannot read)
+PAGES = {  # file name -> bar rows of each page (DUST: a page the test engine cannot read)
     "ke hoach.png": [[[3, 5], [2]]],
     "bao cao.pdf": [[[4]], [[1, 2, 3], [6]]],
-    "trang trang.png": [[]],
+    "trang trang.png": [DUST],
 }
 
 
@@ -160,12 +160,12 @@ def test_a_second_home_finds_the_pages_in_the_shared_cache_but_not_for_another_e
     run(tmp_path, inline, home_name="first")
     _, _, again = run(tmp_path, inline, home_name="second")
     assert (again.pages_ocr, again.pages_cached) == (0, 3)
-    _, _, other = run(tmp_path, inline, settings=OcrSettings(engine="test", lang="vie"), home_name="third")
+    _, _, other = run(tmp_path, inline, settings=OcrSettings(engine="test", lang="other"), home_name="third")
     assert (other.pages_ocr, other.pages_cached) == (3, 0)
 
 
 def test_a_dying_worker_gives_its_page_one_failed_result_after_one_retry(tmp_path):
-    pages = {"trang trang.png": [[]], "ke hoach.png": [[[3, 5], [2]]]}
+    pages = {"trang trang.png": [DUST], "ke hoach.png": [[[3, 5], [2]]]}
     write_inbox(tmp_path / "in", pages)
     home, db, summary = run(tmp_path, lambda home: Recording(LocalPoolExecutor(1, home.blobs, home.ocr_cache)),
                             settings=OcrSettings(engine="test", lang="die"))
@@ -176,7 +176,7 @@ def test_a_dying_worker_gives_its_page_one_failed_result_after_one_retry(tmp_pat
 
 
 def test_the_pool_hands_back_exactly_one_result_per_task_when_workers_die(tmp_path):
-    pages = {**{f"trang {k}.png": [[[k + 1]]] for k in range(4)}, "trang trang.png": [[]]}
+    pages = {**{f"trang {k}.png": [[[k + 1]]] for k in range(4)}, "trang trang.png": [DUST]}
     write_inbox(tmp_path / "in", pages)
     home = Home(tmp_path / "home", tmp_path / "cache")
     home.create()
