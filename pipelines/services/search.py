@@ -23,7 +23,7 @@ from search.model import PageRecord, SearchRequest, SearchResult
 
 # The DocumentRecord fields copied onto every indexed page (tests/unit/test_record_contract.py checks that
 # each exists on the record and that every PageRecord field is filled from the record or its page).
-PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject")
+PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject", "doc_type_name", "signer")
 
 
 def pages_of(record: DocumentRecord) -> Iterator[PageRecord]:
