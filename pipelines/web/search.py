@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from classify.doctype import TYPES
+from pipelines.catalog.duplicates import twins_for
 from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
 from pipelines.web import images, views
@@ -142,9 +143,12 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     with catalog(request) as db:
         plan = views.plan_or_503(db)
         indicators = [(i.id, i.name) for i in active_index_set(db).indicators()]
+        twins = {}
         if filters is not None and q.strip():
             try:
                 found = grouped_search(db, q, filters, page * size + 1, web(request).search_cache)
+                at = min(page, max(1, math.ceil(len(found.groups) / size)))  # (the page shown, as below)
+                twins = twins_for(db, [g.best.doc_id for g in found.groups[(at - 1) * size:at * size]])
             except views.InputError as exc:
                 errors["q"] = str(exc)
         elif q.strip():
@@ -173,7 +177,8 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         "prev_link": _link(params, page=page - 1) if page > 1 else None,
         "next_link": _link(params, page=page + 1) if page < pages else None,  # (unknown: one more was read)
         "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
-        "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators},
+        "facets": facet_links, "units": [u.name for u in plan.units], "types": TYPES, "indicators": indicators,
+        "twins": twins},
         status_code=422 if errors else 200)
 
 
