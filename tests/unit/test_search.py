@@ -237,3 +237,19 @@ def test_sqlite_headings_follow_reindexing_and_deletes(tmp_path):
     backend.delete_file("r2")
     assert {d for (d,) in backend.db.execute("SELECT doc_id FROM search_heads")} == {"cv-245", "qd-ban", "tb-ban"}
     assert backend.search(SearchRequest("tổng hợp danh sách")).total == 0
+
+
+def test_a_write_after_an_upgrade_rebuilds_an_index_of_an_older_layout(tmp_path):
+    """A catalog whose search tables an older release built: classifying a file (index_file) rebuilds them in
+    its transaction instead of failing with SchemaMismatch."""
+    from pipelines.catalog.db import Tx, connect
+    from pipelines.services.search import index_file
+
+    db = connect(tmp_path / "catalog.sqlite3")
+    backend = SqliteBackend(db)
+    with Tx(db):
+        backend.index(CORPUS[:2])
+        _stale_sqlite(backend)
+    with Tx(db):
+        index_file(db, "f1")
+    assert not backend.needs_rebuild()
