@@ -343,10 +343,8 @@ class SqliteBackend:
         skip = max(0, offset - len(top))  # into the body ranking, once the lifted pages are taken out of it
         lifted = set(top.tolist())
         at, size = (0, skip + want + len(lifted)) if lifted else (skip, want)
-        if query.accented:
-            body = self._tiered(query, folded, where, fargs, size, at)
-        else:
-            body = self._ranked(folded, where, fargs, size, at)
+        body = (self._tiered(query, folded, where, fargs, size, at) if query.accented
+                else self._ranked(folded, where, fargs, size, at))
         return scored + ([hit for hit in body if hit[0] not in lifted][skip:skip + want] if lifted else body)
 
     def _from(self, expr: str, where: str, fargs: list) -> tuple[str, list]:
