@@ -181,8 +181,13 @@ def _sentence(rnd: random.Random, units: list[str], year: int, topic: str) -> st
     return sentence.format(**fill)
 
 
+def _code(unit: str) -> str:
+    """The unit's letters in a symbol ("Sở Nội vụ" → "SN")."""
+    return "".join(w[0] for w in unit.split() if w[0].isupper())[:6]
+
+
 def _header(rnd: random.Random, unit: str, kind: str, number: int, issued: date, topic: str) -> str:
-    code = "".join(w[0] for w in unit.split() if w[0].isupper())[:6]
+    code = _code(unit)
     return (f"{unit.upper()}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
             f"Số: {number}/{kind}-{code}\n{_name(rnd)}, ngày {issued.day} tháng {issued.month} năm {issued.year}\n"
             f"{DOC_TYPES[kind]}\nVề việc {topic}\n")
@@ -208,7 +213,8 @@ def generate_pages(n_pages: int, seed: int = 20240601) -> Iterator[PageRecord]:
             confidence = round(rnd.uniform(55, 97), 1) if ocr else None
             indicators = tuple(sorted(rnd.sample(INDICATORS, rnd.choice((0, 1, 1, 2, 3)))))
             base = {"doc_id": f"doc-{doc_no:06d}", "sha256": sha, "unit": unit, "doc_type": kind,
-                    "symbol": f"{number}/{kind}", "issued": issued, "in_period": PERIOD[0] <= issued <= PERIOD[1],
+                    "symbol": f"{number}/{kind}-{_code(unit)}", "doc_type_name": DOC_TYPES[kind].capitalize(),
+                    "issued": issued, "in_period": PERIOD[0] <= issued <= PERIOD[1],
                     "indicators": indicators, "method": "ocr" if ocr else "text", "confidence": confidence,
                     "source": f"{unit}/{kind.lower()}-{number}.pdf", "subject": f"Về việc {topic}"}
             for page in range(1, rnd.randrange(1, 9) + 1):

@@ -34,6 +34,8 @@ class PageRecord:
     confidence: float | None = None
     source: str | None = None
     subject: str | None = None
+    doc_type_name: str | None = None  # with symbol, subject and signer: the heading (search/ranking.py)
+    signer: str | None = None
 
 
 def _as_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:

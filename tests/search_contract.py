@@ -256,3 +256,95 @@ def test_needs_rebuild_when_the_stored_schema_version_differs(backend, stale):
     assert backend.rebuild(CORPUS) == len(CORPUS)
     assert not backend.needs_rebuild()
     assert backend.count() == len(CORPUS) and _docs(backend, "dak lak") == {"bc-kp"}
+
+
+# --- ranking: the document's heading and số ký hiệu first (search/ranking.py) -----------------------------
+
+_PLAN = "Kê khai, công khai bản kê khai tài sản, thu nhập năm 2024"
+RANKED: list[PageRecord] = [
+    # the plan itself: its trích yếu, symbol and signer once each, as a real header and signature give them
+    *_doc("kh-245", "r1", [
+        "ỦY BAN NHÂN DÂN HUYỆN KRÔNG PẮC\nSố: 245/KH-UBND\nKrông Pắc, ngày 12 tháng 11 năm 2024\nKẾ HOẠCH\n"
+        f"{_PLAN}\nCăn cứ Luật Phòng, chống tham nhũng năm 2018, Ủy ban nhân dân huyện ban hành kế hoạch này.",
+        "Các phòng, ban chuyên môn lập danh sách người có nghĩa vụ, gửi về Phòng Nội vụ trước ngày 15/12.",
+        "Nơi nhận: Thanh tra tỉnh; Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Đình Phong"],
+        unit="UBND huyện Krông Pắc", doc_type="KH", doc_type_name="Kế hoạch", symbol="245/KH-UBND",
+        subject=_PLAN, signer="Trần Đình Phong", issued=date(2024, 11, 12), in_period=True, method="ocr",
+        confidence=90.0),
+    # a report that repeats the plan's words, its symbol and its signer's name all through its body
+    *_doc("bc-245", "r2", [
+        "Thực hiện Kế hoạch số 245/KH-UBND của UBND huyện về kê khai, công khai bản kê khai tài sản, thu nhập "
+        "năm 2024, ông Trần Đình Phong chỉ đạo kê khai tài sản, thu nhập; kết quả kê khai tài sản, thu nhập "
+        "năm 2024: 100% người có nghĩa vụ đã kê khai tài sản, thu nhập; công khai bản kê khai tài sản, thu nhập "
+        "đúng Kế hoạch số 245/KH-UBND. Ông Trần Đình Phong đề nghị tiếp tục kế hoạch kê khai tài sản, thu nhập."],
+        unit="UBND huyện Krông Pắc", doc_type="BC", doc_type_name="Báo cáo", symbol="301/BC-UBND",
+        subject="Kết quả công tác phòng, chống tham nhũng năm 2024", signer="Lê Thị Bích Ngọc",
+        issued=date(2024, 12, 5), in_period=True, method="text"),
+    # same number, another symbol; it cites the plan in its trích yếu and three times in its body
+    *_doc("cv-245", "r3", [
+        "Số: 245/UBND-VP\nV/v đôn đốc thực hiện Kế hoạch số 245/KH-UBND. Theo Kế hoạch 245/KH-UBND và "
+        "Kế hoạch 245 KH UBND, các đơn vị báo cáo trước ngày 20/12/2024."],
+        unit="UBND huyện Krông Pắc", doc_type="CV", doc_type_name="Công văn", symbol="245/UBND-VP",
+        subject="V/v đôn đốc thực hiện Kế hoạch số 245/KH-UBND", signer="Lê Thị Bích Ngọc", method="text"),
+    # a heading with "bán", bodies with "bàn": the heading tier must not undo the diacritics typed
+    *_doc("qd-ban", "r4", ["Quyết định bán đấu giá tài sản công: bàn giao xe ô tô."],
+          doc_type="QĐ", doc_type_name="Quyết định", subject="Bán đấu giá tài sản công", method="text"),
+    *_doc("tb-ban", "r5", ["Thông báo: họp bàn giao hồ sơ; bàn giao tài sản, bàn giao con dấu và bàn làm việc."],
+          doc_type="TB", doc_type_name="Thông báo", subject="Kết luận cuộc họp giao ban", method="text"),
+]
+
+
+@pytest.fixture
+def ranked(backend):
+    backend.index(RANKED)
+    return backend
+
+
+def _first_doc(backend, query: str) -> str:
+    hits = backend.search(_req(query)).hits
+    return hits[0].doc_id if hits else ""
+
+
+@pytest.mark.parametrize("query", [
+    "kê khai tài sản thu nhập năm 2024", "ke khai tai san thu nhap nam 2024", "kê khai, công khai bản kê khai",
+    "kế hoạch kê khai tài sản", "ke hoach ke khai tai san", '"công khai bản kê khai"'])
+def test_trich_yeu_and_type_rank_the_document_above_body_only_matches(ranked, query):
+    assert "bc-245" in _docs(ranked, query)  # the report matches too, and repeats the words far more often
+    assert _first_doc(ranked, query) == "kh-245", query
+
+
+@pytest.mark.parametrize("query", [
+    "245/KH-UBND", "245 KH UBND", "245/kh-ubnd", "245-KH-UBND", "245/KH UBND", "số 245/KH-UBND", "so 245 kh ubnd"])
+def test_the_number_and_symbol_in_any_spelling_rank_its_document_first(ranked, query):
+    assert {"bc-245", "cv-245"} <= _docs(ranked, query)  # both cite it in their bodies, more often
+    assert _first_doc(ranked, query) == "kh-245", query
+    assert _first_doc(ranked, "245/UBND-VP") == "cv-245"  # the same number with another symbol
+
+
+@pytest.mark.parametrize("query", ["Trần Đình Phong", "tran dinh phong"])
+def test_the_signer_ranks_the_signed_document_first(ranked, query):
+    keys = _keys(ranked, query)
+    assert keys[0] == ("kh-245", 3) and ("bc-245", 1) in keys  # the page with the signature
+
+
+def test_the_heading_tier_keeps_the_diacritics_typed(ranked):
+    keys = _keys(ranked, "bàn")
+    assert [doc for doc, _ in keys[:2]] == ["tb-ban", "qd-ban"]  # "Bán đấu giá" in a heading is not "bàn"
+    assert _first_doc(ranked, "bán đấu giá") == "qd-ban"
+
+
+def test_the_tiers_reorder_matches_but_never_add_one(ranked):
+    result = ranked.search(_req("Lê Thị Bích Ngọc"))  # a signer in two headings, in no page text
+    assert result.total == 0 and result.hits == []
+    plain = ranked.search(_req("kê khai"))
+    assert plain.total == 2 and plain.facets["doc_type"] == {"BC": 1, "KH": 1}  # kh-245 p1, bc-245 p1
+
+
+def test_pagination_across_the_lifted_pages_and_the_body_ranking(ranked):
+    for query in ("245/KH-UBND", "kê khai tài sản", "kế hoạch"):
+        everything = _keys(ranked, query)
+        assert len(everything) == ranked.search(_req(query)).total
+        for size in (1, 2, 3):
+            walked = [k for offset in range(0, len(everything) + size, size)
+                      for k in _keys(ranked, query, limit=size, offset=offset)]
+            assert walked == everything, (query, size)

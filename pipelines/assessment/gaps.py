@@ -175,7 +175,7 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord]) ->
     by_unit: dict[str, list[DocInfo]] = defaultdict(list)
     unknown: dict[str, int] = defaultdict(int)
     for r in records:
-        if r.status != "done":
+        if r.status != "done" or r.duplicate_of:  # a likely copy of a document of its unit counts once
             continue
         doc = DocInfo.from_record(r)
         unit = plan.unit_for(doc.unit)

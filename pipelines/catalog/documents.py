@@ -7,13 +7,14 @@ ever appended to.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from pipelines.catalog import files
+from pipelines.catalog import duplicates, files
 from pipelines.catalog.db import dumps
 from pipelines.catalog.records import Correction, DocumentRecord, PageInfo, QuarantinedFile, loads
 
@@ -115,7 +116,9 @@ def first_source(db: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
 def records(db: sqlite3.Connection, period: tuple[date, date] | None = None, texts: bool = True,
             sha256: str | None = None, doc: str | None = None) -> Iterator[DocumentRecord]:
     """The documents of done files (of one file, or one document), corrections applied (``period`` decides
-    ``in_period`` of a corrected date). ``texts=False`` leaves the page texts out."""
+    ``in_period`` of a corrected date). ``texts=False`` leaves the page texts out. Each record carries its
+    likely copies in other files (:mod:`.duplicates`)."""
+    twins = duplicates.all_twins(db) if sha256 is None and doc is None else None
     where, args = "f.status='done'", []
     if sha256:
         where, args = where + " AND d.sha256=?", [sha256]
@@ -134,7 +137,10 @@ def records(db: sqlite3.Connection, period: tuple[date, date] | None = None, tex
             received=src["received"] if src else None, status="done", error=None,
             pages=tuple(PageInfo(p["n"], p["method"], p["confidence"], p["text"] if texts else None, texts)
                         for p in pages))
-        yield record.effective(period)
+        found = twins[row["id"]][1] if twins is not None and row["id"] in twins else \
+            duplicates.Twins() if twins is not None else duplicates.twins_of(db, row["id"])
+        yield dataclasses.replace(record.effective(period), duplicates=found.duplicates,
+                                  duplicate_of=found.duplicate_of)
 
 
 def quarantined(db: sqlite3.Connection, batch: bool = False) -> list[QuarantinedFile]:

@@ -162,6 +162,11 @@ ALTER TABLE pages ADD COLUMN error_code TEXT;
 ALTER TABLE jobs ADD COLUMN error_code TEXT;
 """
 
+# Near-duplicates (pipelines/catalog/duplicates.py) look documents up by their issue date.
+V6 = """
+CREATE INDEX IF NOT EXISTS documents_issued ON documents (json_extract(facts, '$.issued'));
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
@@ -179,6 +184,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (3, "plan units and web users", _script(V3)),
     (4, "upload jobs and the index outbox", _script(V4)),
     (5, "web sessions; error codes beside error texts", _script(V5)),
+    (6, "documents indexed by issue date (near-duplicates)", _script(V6)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

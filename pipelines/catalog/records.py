@@ -101,6 +101,9 @@ class DocumentRecord:
     party: bool | None = None  # a Party document (Đảng's numbering scheme, e.g. "12-KH/HU")
     attachments: tuple[dict, ...] | None = None  # {"type", "title", "source_pages"}
     corrected: tuple[Correction, ...] = ()
+    # likely copies in other files (pipelines/catalog/duplicates.py), read with the record, never stored:
+    duplicates: tuple[str, ...] = ()  # their ids, first received first
+    duplicate_of: str | None = None  # the first received copy of the same unit, when it is not this one
 
     @classmethod
     def from_facts(cls, facts: dict, corrections: tuple[Correction, ...] = (), **base: Any) -> DocumentRecord:
@@ -117,6 +120,7 @@ class DocumentRecord:
         base = {f.name: frozen(data.get(f.name)) for f in dataclasses.fields(cls)
                 if f.name not in ("pages", "corrected")}
         base["source_pages"] = tuple(data["source_pages"])
+        base["duplicates"] = base["duplicates"] or ()  # an export of a release before near-duplicates
         base["status"] = data.get("status") or "done"
         return cls(**base, pages=pages, corrected=corrected)
 

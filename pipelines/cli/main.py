@@ -121,6 +121,14 @@ def status(cfg: Config, as_json: bool) -> None:
         for q in quarantined:
             qt.add_row(q["source"], q["message"] or "")
         console.print(qt)
+    if view.duplicates:
+        dt = Table(title=say("cli.duplicates_title"))
+        for col in ("cli.column.copy", "cli.column.copy_of"):
+            dt.add_column(say(col))
+        for d in view.duplicates:
+            dt.add_row(f"{d['symbol'] or d['doc']} ({d['doc']})\n{d['source'] or ''}",
+                       f"{d['duplicate_of']}\n{d['source_of'] or ''}")
+        console.print(dt)
     if view.outbox is not None:
         lag = view.outbox
         line = f"Elasticsearch outbox: {lag['pending']} changes waiting"

@@ -23,7 +23,7 @@ from search.model import PageRecord, SearchRequest, SearchResult
 
 # The DocumentRecord fields copied onto every indexed page (tests/unit/test_record_contract.py checks that
 # each exists on the record and that every PageRecord field is filled from the record or its page).
-PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject")
+PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject", "doc_type_name", "signer")
 
 
 def pages_of(record: DocumentRecord) -> Iterator[PageRecord]:
@@ -62,17 +62,26 @@ def _replace(backend: Backend, db: sqlite3.Connection, *, sha256: str | None = N
     return backend.index(page_records(db, sha256=sha256, doc_id=doc_id))
 
 
+def _current(db: sqlite3.Connection) -> SqliteBackend:
+    """The catalog index, first rebuilt from the catalog when its layout is older (the first write after an
+    upgrade that changed it rebuilds it, in the writer's transaction, instead of failing)."""
+    backend = SqliteBackend(db)
+    if backend.needs_rebuild() and backend.stored_version() is not None:
+        backend.rebuild(page_records(db))
+    return backend
+
+
 def index_file(db: sqlite3.Connection, sha256: str) -> int:
     """Replace the file's pages in the catalog index and queue the change for external indexes; call inside
     the transaction that wrote its documents."""
     outbox.add(db, "file", sha256)
-    return _replace(catalog_index(db), db, sha256=sha256)
+    return _replace(_current(db), db, sha256=sha256)
 
 
 def index_document(db: sqlite3.Connection, doc_id: str) -> int:
     """Replace one document's pages (after a correction) and queue the change; call inside its transaction."""
     outbox.add(db, "document", doc_id)
-    return _replace(catalog_index(db), db, doc_id=doc_id)
+    return _replace(_current(db), db, doc_id=doc_id)
 
 
 def ensure_index(db: sqlite3.Connection) -> int:

@@ -10,7 +10,7 @@ import dataclasses
 import sqlite3
 from dataclasses import dataclass
 
-from pipelines.catalog import files, outbox
+from pipelines.catalog import documents, duplicates, files, outbox
 from pipelines.catalog.status import unit_status
 from pipelines.i18n import DEFAULT_LANG, stored_message, translate
 from pipelines.services.config import Config
@@ -21,9 +21,10 @@ class Status:
     units: list[dict]
     quarantined: list[dict]  # {source, sha256, unit, error, error_code, message}
     outbox: dict | None  # {pending, applied, oldest, error, error_at} once an external index is fed
+    duplicates: list[dict] = dataclasses.field(default_factory=list)  # likely copies (likely_copies)
 
     def to_dict(self) -> dict:
-        out: dict = {"units": self.units, "quarantined": self.quarantined}
+        out: dict = {"units": self.units, "quarantined": self.quarantined, "duplicates": self.duplicates}
         if self.outbox is not None:
             out["outbox"] = self.outbox
         return out
@@ -50,6 +51,21 @@ def reason(db: sqlite3.Connection, sha256: str | None, code: str | None, error: 
     return stored_message(code, error, lang)
 
 
+def likely_copies(db: sqlite3.Connection) -> list[dict]:
+    """Documents that are likely copies of one received before them in the same unit (rescans), by unit:
+    ``{doc, duplicate_of, unit, symbol, issued, source, source_of}``. The gap report counts each once
+    (pipelines/catalog/duplicates.py says what "likely" means)."""
+    out = []
+    for doc, (facts, twins) in duplicates.all_twins(db).items():
+        if twins.duplicate_of:
+            source, source_of = (documents.first_source(db, sha) for sha in
+                                 (facts.sha256, documents.doc_row(db, twins.duplicate_of).sha256))
+            out.append({"doc": doc, "duplicate_of": twins.duplicate_of, "unit": facts.unit, "symbol": facts.symbol,
+                        "issued": facts.issued, "source": source["source"] if source else None,
+                        "source_of": source_of["source"] if source_of else None})
+    return sorted(out, key=lambda r: (r["unit"] or "", r["doc"]))
+
+
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
     lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
-    return Status(unit_status(db), quarantined(db, lang=config.lang), lag)
+    return Status(unit_status(db), quarantined(db, lang=config.lang), lag, likely_copies(db))

@@ -98,6 +98,9 @@ class DocumentOut(BaseModel):
     party: bool | None = Field(description="Văn bản của Đảng (số ký hiệu kiểu “12-KH/HU”)")
     attachments: list[AttachmentOut] | None
     corrected: list[CorrectedOut]
+    duplicates: list[str] = Field(default=[], description="Có thể trùng: văn bản ở tệp khác có cùng số, ký hiệu, "
+                                                         "cơ quan ban hành, ngày và nội dung gần giống")
+    duplicate_of: str | None = Field(default=None, description="Bản nhận trước của cùng đơn vị (bản được tính)")
     pages: list[PageSummaryOut]
     links: dict[str, str]
 

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from classify.doctype import TYPES
+from pipelines.catalog.duplicates import twins_for
 from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
 from pipelines.web import images, views
@@ -148,6 +149,7 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
     query = views.query_or_none(q)
     for group in shown:
         group.snippet = images.remarked_snippet(group.best.snippet, query)
+    twins = twins_for(db, [g.best.doc_id for g in shown])  # likely copies of the documents shown
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in result.facets.get(name, {}).items()]
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
@@ -156,7 +158,7 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
         "pages": pages if known else None, "q_url": quote(q), "exact": found.complete, "truncated": found.capped,
         "prev_link": _link(params, page=page - 1) if page > 1 else None,
         "next_link": _link(params, page=page + 1) if page < pages else None,  # (unknown: one more was read)
-        "facets": facet_links}))
+        "facets": facet_links, "twins": twins}))
 
 
 @router.get("/search", include_in_schema=False)

@@ -43,6 +43,7 @@ class PageColumns:
     in_period: np.ndarray     # int8: 1, 0, or -1 when unknown
     method: np.ndarray        # int8 index into METHODS, -1 when unknown
     confidence: np.ndarray    # float64 (as SQLite compares it) OCR confidence, 100 for a text-layer page
+    doc: np.ndarray           # int64 the document's heading row (search/backends/heads.py), -1 when none
     cell_unit: np.ndarray     # int32 index into units, per cell id
     cell_type: np.ndarray     # int32 index into doc_types, per cell id
     pair_cell: np.ndarray     # (cell, indicator) pairs: a cell has zero or more indicators
@@ -132,7 +133,7 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
         "SELECT group_concat(id), group_concat(cell), "
         "group_concat(COALESCE(CAST(julianday(issued) - 1721424.5 AS INTEGER), 0)), "  # → date.toordinal()
         f"group_concat(COALESCE(in_period, -1)), group_concat(CASE method {methods} ELSE -1 END), "
-        "group_concat(COALESCE(confidence, 100.0)) FROM search_pages").fetchone()
+        "group_concat(COALESCE(confidence, 100.0)), group_concat(doc) FROM search_pages").fetchone()
     ids = _column(row[0], np.int64)
     size = int(ids.max()) + 1 if len(ids) else 1
     cell = np.full(size, -1, dtype=np.int32)
@@ -140,8 +141,9 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
     in_period = np.full(size, -1, dtype=np.int8)
     method = np.full(size, -1, dtype=np.int8)
     confidence = np.full(size, 100.0, dtype=np.float64)
+    doc = np.full(size, -1, dtype=np.int64)
     for target, blob, dtype in ((cell, row[1], np.int64), (issued, row[2], np.int64), (in_period, row[3], np.int64),
-                                (method, row[4], np.int64), (confidence, row[5], np.float64)):
+                                (method, row[4], np.int64), (confidence, row[5], np.float64), (doc, row[6], np.int64)):
         values = _column(blob, dtype)
         if len(values) != len(ids):
             raise ValueError(f"search_pages read back {len(values)} values for {len(ids)} pages")
@@ -160,6 +162,6 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
     indicators = tuple(sorted({p[1] for p in pairs}))
     ind_index = {ind: i for i, ind in enumerate(indicators)}
     return PageColumns(
-        generation, cell, issued, in_period, method, confidence, cell_unit, cell_type,
+        generation, cell, issued, in_period, method, confidence, doc, cell_unit, cell_type,
         np.array([p[0] for p in pairs], dtype=np.int64), np.array([ind_index[p[1]] for p in pairs], dtype=np.int64),
         units, doc_types, indicators)

@@ -14,7 +14,11 @@ Text is NFC-normalised by us before indexing and in queries, so no ICU plugin is
 
 Ranking mirrors the SQLite backend: pages match on ``text.folded``; when the query has diacritics the
 same query on ``text`` is a ``constant_score`` should-clause worth ``EXACT_TIER``, so exact-diacritic
-pages come first and folded-only pages (OCR slips) after them.
+pages come first and folded-only pages (OCR slips) after them. Above both, two more ``constant_score``
+should-clauses (:mod:`search.ranking`): the whole query on the document's ``heading`` (type name, symbol,
+trích yếu, signer; ``heading`` or ``heading.folded`` as for the text) worth ``TITLE_TIER``, and the query
+read as a số ký hiệu equal to the keyword ``symbol_key`` worth ``SYMBOL_TIER``. Should-clauses only add
+to the score of pages the ``must`` clause matched: totals and facets are those of the body match.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from typing import Any
 from ingest.text import nfc
 from search.analysis import Query, Term
 from search.model import EXACT_TIER, Filters, PageRecord, SearchRequest
+from search.ranking import SYMBOL_TIER, TITLE_TIER, heading, query_symbol_key, symbol_key
 
-SCHEMA_VERSION = 1  # bump with any change below: needs_rebuild() then turns true
+SCHEMA_VERSION = 2  # bump with any change below: needs_rebuild() then turns true (2: heading, symbol_key)
 FACET_FIELDS = {"doc_type": ("doc_type", 200), "unit": ("unit", 5000), "indicator": ("indicators", 1000)}
 SOURCE_FIELDS = ["doc_id", "page", "text", "unit", "doc_type", "symbol", "issued", "subject", "source"]
 
@@ -77,6 +82,9 @@ def index_template(prefix: str) -> dict[str, Any]:
                     "in_period": {"type": "boolean"}, "method": keyword, "confidence": {"type": "float"},
                     "source": {"type": "keyword", "index": False},
                     "subject": {"type": "text", "index": False},
+                    "heading": {"type": "text", "analyzer": "mc_exact",
+                                "fields": {"folded": {"type": "text", "analyzer": "mc_folded"}}},
+                    "symbol_key": keyword,
                 },
             },
         },
@@ -94,6 +102,7 @@ def page_source(page: PageRecord) -> dict[str, Any]:
         "unit": page.unit, "doc_type": page.doc_type, "symbol": page.symbol, "indicators": list(page.indicators),
         "issued": page.issued.isoformat() if page.issued else None, "in_period": page.in_period,
         "method": page.method, "confidence": page.confidence, "source": page.source, "subject": page.subject,
+        "heading": nfc(heading(page)), "symbol_key": symbol_key(page.symbol),
     }
 
 
@@ -107,8 +116,9 @@ def bulk_actions(pages: Iterable[PageRecord], index: str) -> Iterator[dict[str, 
 
 
 def term_query(term: Term, field: str) -> dict[str, Any]:
-    """One term on ``text`` (exact) or ``text.folded``: match, match_phrase, prefix or phrase prefix."""
-    exact = field == "text"
+    """One term on ``text``/``heading`` (exact) or their ``.folded`` sub-field: match, match_phrase, prefix or
+    phrase prefix."""
+    exact = not field.endswith(".folded")
     tokens = term.tokens if exact else term.folded
     if term.prefix and len(tokens) == 1:
         return {"prefix": {field: {"value": tokens[0]}}}  # not analysed: we give the analysed form
@@ -157,12 +167,24 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     return out
 
 
+def ranking_clauses(query: Query) -> list[dict[str, Any]]:
+    """The should-clauses that order the matching pages: symbol, heading, exact diacritics."""
+    heading_field = "heading" if query.accented else "heading.folded"
+    clauses = [{"constant_score": {"filter": text_query(query, heading_field), "boost": TITLE_TIER}}]
+    key = query_symbol_key(query)
+    if key:
+        clauses.insert(0, {"constant_score": {"filter": {"term": {"symbol_key": key}}, "boost": SYMBOL_TIER}})
+    if query.accented:
+        clauses.append({"constant_score": {"filter": text_query(query, "text"), "boost": EXACT_TIER}})
+    return clauses
+
+
 def search_body(query: Query, req: SearchRequest) -> dict[str, Any]:
     """The ``_search`` body: query, filters, sort, page of hits, exact total and the three facets."""
     matching = text_query(query, "text.folded")
     scored: dict[str, Any] = {"must": [matching], "filter": filter_clauses(req.filters)}
-    if query.accented and req.sort == "relevance":
-        scored["should"] = [{"constant_score": {"filter": text_query(query, "text"), "boost": EXACT_TIER}}]
+    if req.sort == "relevance":
+        scored["should"] = ranking_clauses(query)
     if req.sort == "date":
         sort: list[Any] = [{"issued": {"order": "desc", "missing": "_last"}}, {"doc_id": "asc"}, {"page": "asc"}]
     else:

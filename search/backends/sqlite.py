@@ -7,11 +7,10 @@ Layout (every table is prefixed ``search_``; nothing else in the database is tou
   ``search_docs``; FTS5 keeps only the inverted index. ``unicode61 remove_diacritics 0``: the folding is
   ours (FTS5 does not fold đ); the tokenizer only splits on the spaces between our tokens.
 * ``search_pages`` — a narrow row per page (rowid = the FTS rowid): facet cell, issue date, in-period
-  flag, method, confidence. Filtered ranking joins it; searching reads it through the in-memory copy.
-* ``search_cells`` — one row per distinct (unit, doc type, indicator set): a page points at its cell, so
-  counting matches per cell, then summing cells per unit, type and indicator, gives all three facets.
-* ``search_docs`` — the wide row (ids, symbol, source, subject and the zlib-compressed text), read only
-  for the hits shown (and to tell the contentless FTS table what to delete).
+  flag, method, confidence, heading row (``search_heads``, :mod:`search.backends.heads`).
+* ``search_cells`` — one row per distinct (unit, doc type, indicator set): counting matches per cell,
+  then summing cells per unit, type and indicator, gives all three facets.
+* ``search_docs`` — the wide row (ids, symbol, source, subject, zlib-compressed text), read for the hits.
 * ``search_meta`` — ``schema_version`` (another stored value makes :meth:`needs_rebuild` true) and
   ``generation``, a random token replaced by every write: it tells a :class:`ColumnsCache` when its
   in-memory copy of the page table (:mod:`search.backends.columns`) is stale.
@@ -20,14 +19,13 @@ Searching lists the matching rowids once (``group_concat``: FTS5 alone, no join)
 facets and (for ``sort="date"``) orders them in numpy over that copy; FTS5's BM25 ranks the requested
 slice. At 100,000 pages this took the facet pass for a 67,000-match query from 88 ms to about 13 ms.
 
-Ranking: pages match on the folded column and are ranked by FTS5's BM25. The table is built with
-``columnsize=0``: no per-page token counts are stored, so BM25 runs without length normalisation, which
-halves its cost per match (a B-tree lookup less per row: 24 → 11.5 ms on 20,000 matches) and costs little
-here, where every row is one page of similar length. When the query carries
-diacritics, the pages that also match it on the exact column form a first tier, ranked by BM25 on the
-exact column, and folded-only pages follow: "bán" can never outrank "bàn" for the query "bàn", and OCR
-slips ("tham những") are found but come after the pages spelled as typed. Exact-tier scores carry
-+``EXACT_TIER``. A two-phrase BM25 per tier also costs half of scoring both columns in one query.
+Ranking: first the pages of documents whose symbol is the query or whose heading matches it
+(:mod:`search.ranking`, tables and order in :mod:`search.backends.heads`), then the others by FTS5's BM25
+on the folded column. The table is built with ``columnsize=0``: no per-page token counts, so BM25 runs
+without length normalisation, half the cost per match (24 → 11.5 ms on 20,000 matches), which costs little
+where every row is a page of similar length. For a query with diacritics the pages that also match it on
+the exact column come first (+``EXACT_TIER``), ranked by BM25 on that column: "bán" never outranks "bàn"
+for "bàn", and OCR slips ("tham những") come after the pages spelled as typed.
 
 The backend only runs statements on the connection it is given — never BEGIN, COMMIT or ROLLBACK —
 so the caller updates the catalog and the index in one transaction (with Python's default isolation
@@ -49,14 +47,15 @@ from collections.abc import Iterable
 from datetime import date
 
 from search.analysis import Query, highlight, index_forms, match_pattern, parse_query
-from search.backends import columns
+from search.backends import columns, heads
 from search.backends.columns import PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
 from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 
 # Bump when the tables, the tokenizer or search.analysis change what is stored: needs_rebuild() follows.
-SCHEMA_VERSION = 3
-TABLES = ("search_fts", "search_pages", "search_cells", "search_cell_indicators", "search_docs", "search_meta")
+SCHEMA_VERSION = 4  # 4: document headings (search/backends/heads.py)
+TABLES = ("search_fts", "search_pages", "search_cells", "search_cell_indicators", "search_docs", "search_meta",
+          *heads.TABLES)
 
 _SCHEMA = f"""
 CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,7 +65,8 @@ CREATE TABLE search_cells (
 CREATE TABLE search_cell_indicators (
     cell INTEGER NOT NULL, indicator TEXT NOT NULL, PRIMARY KEY (cell, indicator)) WITHOUT ROWID;
 CREATE TABLE search_pages (
-    id INTEGER PRIMARY KEY, cell INTEGER NOT NULL, issued TEXT, in_period INTEGER, method TEXT, confidence REAL);
+    id INTEGER PRIMARY KEY, cell INTEGER NOT NULL, issued TEXT, in_period INTEGER, method TEXT, confidence REAL,
+    doc INTEGER NOT NULL);
 CREATE TABLE search_docs (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, page INTEGER NOT NULL,
     symbol TEXT, source TEXT, subject TEXT, text BLOB NOT NULL);
@@ -74,8 +74,8 @@ CREATE UNIQUE INDEX search_docs_key ON search_docs (doc_id, page);
 CREATE INDEX search_docs_sha256 ON search_docs (sha256);
 CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, content='', columnsize=0,
                                            tokenize='unicode61 remove_diacritics 0');
-INSERT INTO search_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}')
-"""
+INSERT INTO search_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
+{heads.SCHEMA}"""
 _NEW_GENERATION = "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('generation', ?)"
 
 
@@ -112,11 +112,8 @@ class ColumnsCache:
     A process that searches many times (the web app) keeps one per catalog, so the page table is read
     again only after a write; without one, each backend loads its own copy on its first search.
 
-    Snippets: highlighting a hit reads its whole page (decompress, normalise, match every query term) and was
-    most of a 20-hit search on a small catalog (about 4 of 6 ms). A snippet depends only on the page text,
-    the query's positive terms (its match pattern) and the marker settings, so the last ``snippets`` of them
-    are kept per generation (a write starts an empty set): the same query again, the page and the API
-    asking alike, a filter or another sort over the same pages, costs a dictionary look-up per hit.
+    Snippets (about 4 of the 6 ms of a 20-hit search on a small catalog) depend only on the page text, the
+    query's match pattern and the markers: the last ``snippets`` are kept per generation (a write empties them).
     """
 
     def __init__(self, snippets: int = 4096) -> None:
@@ -206,9 +203,10 @@ class SqliteBackend:
     def index(self, pages: Iterable[PageRecord]) -> int:
         self._ensure()
         cells: dict[tuple[str, str, str], int] = {}
+        seen: dict[str, int] = {}
         written = 0
         for page in pages:
-            self._write(page, cells)
+            self._write(page, cells, seen)
             written += 1
         if written:
             self._touch()
@@ -227,7 +225,7 @@ class SqliteBackend:
             cells[key] = row[0]
         return cells[key]
 
-    def _write(self, page: PageRecord, cells: dict[tuple[str, str, str], int]) -> None:
+    def _write(self, page: PageRecord, cells: dict[tuple[str, str, str], int], seen: dict[str, int]) -> None:
         db = self.db
         key = (page.doc_id, page.page)
         row = db.execute("SELECT id FROM search_docs WHERE doc_id = ? AND page = ?", key).fetchone()
@@ -238,14 +236,17 @@ class SqliteBackend:
         rowid = db.execute("INSERT INTO search_docs (doc_id, sha256, page, symbol, source, subject, text) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)", (page.doc_id, page.sha256, page.page, page.symbol,
                                                             page.source, page.subject, _pack(text))).lastrowid
-        db.execute("INSERT INTO search_pages (id, cell, issued, in_period, method, confidence) "
-                   "VALUES (?, ?, ?, ?, ?, ?)",
+        db.execute("INSERT INTO search_pages (id, cell, issued, in_period, method, confidence, doc) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (rowid, self._cell(page, cells), page.issued.isoformat() if page.issued else None,
-                    None if page.in_period is None else int(page.in_period), page.method, page.confidence))
+                    None if page.in_period is None else int(page.in_period), page.method, page.confidence,
+                    heads.head_id(db, page, seen)))
         db.execute("INSERT INTO search_fts (rowid, exact, folded) VALUES (?, ?, ?)", (rowid, exact, folded))
 
     def _delete_ids(self, ids: list[int]) -> None:
         db = self.db
+        docs = {r[0] for r in db.execute(f"SELECT doc FROM search_pages WHERE id IN ({', '.join('?' * len(ids))})",
+                                         ids)} if ids else set()
         for rowid in ids:
             (blob,) = db.execute("SELECT text FROM search_docs WHERE id = ?", (rowid,)).fetchone()
             exact, folded = index_forms(_unpack(blob))  # a contentless table must be told what it indexed
@@ -253,6 +254,7 @@ class SqliteBackend:
                        (rowid, exact, folded))
             db.execute("DELETE FROM search_pages WHERE id = ?", (rowid,))
             db.execute("DELETE FROM search_docs WHERE id = ?", (rowid,))
+        heads.drop_orphans(db, docs)
 
     def _delete_where(self, column: str, value: str) -> None:
         if self.stored_version() is None:
@@ -324,12 +326,26 @@ class SqliteBackend:
             scored: list[tuple[int, float]] = []
         elif req.sort == "date":
             scored = [(rowid, 0.0) for rowid in page_columns.newest_first(ids, req.limit, req.offset)]
-        elif query.accented:
-            scored = self._tiered(query, folded, where, fargs, req.limit, req.offset)
         else:
-            scored = self._ranked(folded, where, fargs, req.limit, req.offset)
+            scored = self._relevance(query, folded, ids, page_columns, where, fargs, req.limit, req.offset)
         return SearchResult(total, self._hits(scored, query, req, page_columns.generation), facets,
                             elapsed_ms(started))
+
+    def _relevance(self, query: Query, folded: str, ids, page_columns: PageColumns, where: str, fargs: list,
+                   limit: int, offset: int) -> list[tuple[int, float]]:
+        """The pages lifted by the symbol and heading tiers first, then the body ranking of the others."""
+        top, bonus = heads.lifted(self.db, query, ids, page_columns)
+        scored = [(int(r), float(s)) for r, s in zip(top[offset:offset + limit], bonus[offset:offset + limit],
+                                                      strict=True)]
+        want = limit - len(scored)
+        if want <= 0:
+            return scored
+        skip = max(0, offset - len(top))  # into the body ranking, once the lifted pages are taken out of it
+        lifted = set(top.tolist())
+        at, size = (0, skip + want + len(lifted)) if lifted else (skip, want)
+        body = (self._tiered(query, folded, where, fargs, size, at) if query.accented
+                else self._ranked(folded, where, fargs, size, at))
+        return scored + ([hit for hit in body if hit[0] not in lifted][skip:skip + want] if lifted else body)
 
     def _from(self, expr: str, where: str, fargs: list) -> tuple[str, list]:
         """FROM/WHERE over the matching pages: the FTS table alone when no filter needs the page row."""

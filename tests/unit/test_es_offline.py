@@ -50,7 +50,7 @@ def test_es_query_matches_folded_and_puts_exact_diacritics_first():
                                         {"match": {"text.folded": {"query": "ban"}}}]
     assert prefix == {"prefix": {"text.folded": {"value": "nhu"}}}
     assert scored["must"][0]["bool"]["must_not"] == [{"match_phrase": {"text": {"query": "ngoài nhà nước"}}}]
-    exact = scored["should"][0]["constant_score"]
+    exact = scored["should"][-1]["constant_score"]
     assert exact["boost"] == es_dsl.EXACT_TIER
     assert exact["filter"]["bool"]["must"][1] == {"prefix": {"text": {"value": "nhũ"}}}
     assert body["track_total_hits"] is True and set(body["aggs"]) == {"doc_type", "unit", "indicator"}
@@ -195,3 +195,28 @@ def test_es_search_turns_the_response_into_hits_and_facets(fake_es):
     assert result.total == 1 and result.facets["indicator"] == {"B.1.1": 1}
     assert backend.es.bodies[-1]["query"]["bool"]["must"][0]["bool"]["must"][0] == {
         "match": {"text.folded": {"query": "dak"}}}
+
+
+def test_es_ranking_clauses_symbol_heading_then_exact_diacritics():
+    from search.ranking import SYMBOL_TIER, TITLE_TIER
+
+    should = es_dsl.search_body(parse_query("số 245/KH-UBND"), SearchRequest("x"))["query"]["bool"]["should"]
+    symbol, heading, exact = (c["constant_score"] for c in should)
+    assert symbol == {"filter": {"term": {"symbol_key": "245khubnd"}}, "boost": SYMBOL_TIER}
+    assert heading["boost"] == TITLE_TIER and exact["boost"] == es_dsl.EXACT_TIER
+    assert heading["filter"]["bool"]["must"][1] == {"match_phrase": {"heading": {"query": "245 kh ubnd"}}}
+    folded = es_dsl.search_body(parse_query("ke hoach ke khai"), SearchRequest("x"))["query"]["bool"]["should"]
+    assert len(folded) == 1 and folded[0]["constant_score"]["boost"] == TITLE_TIER  # no symbol, no exact tier
+    assert folded[0]["constant_score"]["filter"]["bool"]["must"][0] == {"match": {"heading.folded": {"query": "ke"}}}
+    dated = es_dsl.search_body(parse_query("245/KH-UBND"), SearchRequest("x", sort="date"))["query"]["bool"]
+    assert "should" not in dated
+
+
+def test_es_pages_carry_the_heading_and_symbol_key_the_strict_mapping_knows():
+    page = replace(CORPUS[0], doc_type_name="Kế hoạch", signer="Nguyễn Văn An")
+    source = es_dsl.page_source(page)
+    assert source["heading"] == "Kế hoạch\n15/KH-SNV\nKế hoạch phòng, chống tham nhũng năm 2024\nNguyễn Văn An"
+    assert source["symbol_key"] == "15khsnv"
+    properties = es_dsl.index_template("mc")["template"]["mappings"]["properties"]
+    assert set(source) <= set(properties)  # dynamic: strict refuses any other field
+    assert properties["heading"]["fields"]["folded"]["analyzer"] == "mc_folded"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -217,3 +218,38 @@ def test_request_validation():
     with pytest.raises(ValueError):
         Filters(issued_from=date(2025, 1, 1), issued_to=date(2024, 1, 1))
     assert Filters(units="Sở Nội vụ").units == ("Sở Nội vụ",)
+
+
+def test_sqlite_headings_follow_reindexing_and_deletes(tmp_path):
+    from search_contract import RANKED
+
+    backend = _sqlite(tmp_path)
+    backend.index(RANKED)
+    first = [h.doc_id for h in backend.search(SearchRequest("kế hoạch kê khai tài sản")).hits]
+    assert first[0] == "kh-245"
+    renamed = [replace(p, subject="Tổng hợp danh sách", doc_type_name="Danh sách") for p in RANKED
+               if p.doc_id == "kh-245"]
+    backend.index(renamed)  # a correction of the document's facts re-indexes its pages
+    assert backend.search(SearchRequest("kế hoạch kê khai tài sản")).hits[0].doc_id == "bc-245"
+    heads = backend.db.execute("SELECT doc_id, heading FROM search_heads ORDER BY doc_id").fetchall()
+    assert len(heads) == 5 and dict(heads)["kh-245"].startswith("Danh sách")
+    backend.delete_document("kh-245")
+    backend.delete_file("r2")
+    assert {d for (d,) in backend.db.execute("SELECT doc_id FROM search_heads")} == {"cv-245", "qd-ban", "tb-ban"}
+    assert backend.search(SearchRequest("tổng hợp danh sách")).total == 0
+
+
+def test_a_write_after_an_upgrade_rebuilds_an_index_of_an_older_layout(tmp_path):
+    """A catalog whose search tables an older release built: classifying a file (index_file) rebuilds them in
+    its transaction instead of failing with SchemaMismatch."""
+    from pipelines.catalog.db import Tx, connect
+    from pipelines.services.search import index_file
+
+    db = connect(tmp_path / "catalog.sqlite3")
+    backend = SqliteBackend(db)
+    with Tx(db):
+        backend.index(CORPUS[:2])
+        _stale_sqlite(backend)
+    with Tx(db):
+        index_file(db, "f1")
+    assert not backend.needs_rebuild()
