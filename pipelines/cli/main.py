@@ -139,7 +139,7 @@ def status(cfg: Config, as_json: bool) -> None:
             qt.add_row(q["source"], q["message"] or "")
         console.print(qt)
     if view.remote is not None:
-        console.print(remote_line(view.remote))
+        click.echo(remote_line(view.remote))
     if view.outbox is not None:
         lag = view.outbox
         line = f"Elasticsearch outbox: {lag['pending']} changes waiting"

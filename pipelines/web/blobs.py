@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, FastAPI, Header, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 from pipelines.i18n.errors import CodedError
 
@@ -47,18 +47,17 @@ def _access(request: Request) -> BlobAccess:
     return access
 
 
-@router.get("/internal/blobs/{sha256}")
-def get_blob(sha256: str, request: Request, authorization: str | None = Header(default=None)) -> FileResponse:
+@router.get("/internal/blobs/{sha256}", response_model=None)
+def get_blob(sha256: str, request: Request, authorization: str | None = Header(default=None)) -> Response:
+    """Plain answers (never the web app's login redirect or error page): a worker reads only the status."""
     access = _access(request)
     if not access.token:
-        raise HTTPException(404)
+        return PlainTextResponse("not found", 404)
     if not token_ok(authorization, access.token):
-        raise HTTPException(401, "worker token required", headers={"WWW-Authenticate": "Bearer"})
-    if not SHA256.fullmatch(sha256):
-        raise HTTPException(404)
+        return PlainTextResponse("worker token required", 401, headers={"WWW-Authenticate": "Bearer"})
     path = access.blobs / sha256[:2] / sha256[2:]
-    if not path.is_file():
-        raise HTTPException(404)
+    if not SHA256.fullmatch(sha256) or not path.is_file():
+        return PlainTextResponse("not found", 404)
     return FileResponse(path, media_type="application/octet-stream")
 
 
