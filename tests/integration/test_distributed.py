@@ -142,7 +142,8 @@ def _can_netns() -> bool:
 
 def test_distributed_ingest_of_the_sample_inbox_equals_the_local_one(rabbit, ingested, tmp_path):
     """Two workers (one behind a veth link in its own network namespace when root) and the warm OCR cache:
-    the catalog exported after the distributed ingest equals the one after the local ingest."""
+    the catalog exported after the distributed ingest equals the one after the local ingest; ``status``
+    shows the two workers."""
     cache = {"MINHCHUNG_OCR_CACHE": os.environ.get("MINHCHUNG_OCR_CACHE", str(REPO / ".cache" / "ocr"))}
     workers = []
     with NetNs(f"mc{os.getpid() % 10000}", os.getpid() % 200 + 20) if _can_netns() else _NoNs() as ns:
@@ -153,6 +154,7 @@ def test_distributed_ingest_of_the_sample_inbox_equals_the_local_one(rabbit, ing
             workers.append(start_worker(broker, tmp_path / "w2", "remote", env=cache, prefix=ns.prefix if ns else None))
             for w in workers:
                 wait_ready(w)
+            _status_shows_the_workers(ingested["home"], broker, rabbit.password)
             home = tmp_path / "home"
             proc = _ingest(rabbit, home, ingested["root"], free_port(), cache, broker=broker)
             out, err = proc.communicate(timeout=600)
@@ -168,6 +170,18 @@ def test_distributed_ingest_of_the_sample_inbox_equals_the_local_one(rabbit, ing
         finally:
             for w in workers:
                 w.kill(signal.SIGTERM)
+
+
+def _status_shows_the_workers(home: Path, broker: str, password: str) -> None:
+    """``status`` (text and JSON) with two idle workers: who is connected, the queue, the pages in flight."""
+    proc = run_cli("--home", str(home), "status", "--json", env={"MINHCHUNG_BROKER_URL": broker}, check_codes=(0,))
+    remote = json.loads(proc.stdout)["remote"]
+    assert sorted(w["name"] for w in remote["workers"]) == ["local@test", "remote@test"]
+    assert [w["processes"] for w in remote["workers"]] == [1, 1]
+    assert remote["queue_depth"] == 0 and remote["in_flight"] == 0
+    text = run_cli("--home", str(home), "status", env={"MINHCHUNG_BROKER_URL": broker}, check_codes=(0,)).stdout
+    assert "2 máy kết nối, 0 trang chờ trong hàng đợi, 0 trang đang xử lý" in text
+    assert password not in proc.stdout + proc.stderr + text
 
 
 class _NoNs:
@@ -261,26 +275,6 @@ def test_coordinator_killed_mid_batch_rerun_finishes_and_ocrs_nothing_twice(rabb
         worker.kill(signal.SIGTERM)
 
 
-def test_status_shows_the_connected_workers_queue_depth_and_pages_in_flight(rabbit, ingested, tmp_path):
-    rabbit.purge()
-    worker = start_worker(rabbit.url, tmp_path / "w1", "watched", concurrency=2)
-    try:
-        wait_ready(worker)
-        proc = run_cli("--home", str(ingested["home"]), "status", "--json",
-                       env={"MINHCHUNG_BROKER_URL": rabbit.url}, check_codes=(0,))
-        remote = json.loads(proc.stdout)["remote"]
-        assert [w["name"] for w in remote["workers"]] == ["watched@test"]
-        assert remote["workers"][0]["processes"] == 2
-        assert remote["queue_depth"] == 0 and remote["in_flight"] == 0
-        assert rabbit.password not in proc.stdout + proc.stderr
-        text = run_cli("--home", str(ingested["home"]), "status", env={"MINHCHUNG_BROKER_URL": rabbit.url},
-                       check_codes=(0,)).stdout
-        assert "1 máy kết nối, 0 trang chờ trong hàng đợi, 0 trang đang xử lý" in text
-        assert rabbit.password not in text
-    finally:
-        worker.kill(signal.SIGTERM)
-
-
 def test_broker_unreachable_at_start_is_a_clear_error_exit_2_and_nothing_is_written(tmp_path):
     url = f"amqp://minhchung:s3cret-password@127.0.0.1:{free_port()}//"
     home = tmp_path / "home"
@@ -305,3 +299,48 @@ def test_ingest_with_a_broker_needs_a_worker_token(rabbit, tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "MINHCHUNG_WORKER_TOKEN" in proc.stderr
     assert not (tmp_path / "home").exists()
+
+
+def test_a_task_lost_before_it_reached_the_broker_is_sent_again(rabbit, slowbar, tmp_path, monkeypatch):
+    """The coordinator (here in this process) commits a page's task id before publishing it; a publish that
+    never reached the broker (as when the coordinator dies in between) is found when nothing moves — no
+    result, no page waiting, no worker holding it — and sent again."""
+    env, log = slowbar
+    rabbit.purge()
+    inbox = _bar_inbox(tmp_path / "in", [[[3]], [[4, 2]]])
+    import distributed_engine  # noqa: F401 (the coordinator must know the engine's name)
+
+    from ingest.ocr import OcrSettings
+    from pipelines.catalog.db import connect
+    from pipelines.catalog.home import Home
+    from pipelines.executors.remote import RemoteExecutor
+    from pipelines.services.intake import IngestOptions, ingest
+    from pipelines.web.blobs import BlobServer
+
+    worker = start_worker(rabbit.url, tmp_path / "w1", "patient", env=env, imports=("distributed_engine",))
+    home = Home(tmp_path / "home")
+    home.create()
+    db = connect(home.catalog)
+    notices: list[tuple[str, dict]] = []
+    try:
+        wait_ready(worker)
+        with BlobServer(home.blobs, TOKEN, "127.0.0.1", 0) as server:
+            executor = RemoteExecutor(rabbit.url, f"http://127.0.0.1:{server.port}", "lost-test", db, idle_check=2,
+                                      notice=lambda code, params: notices.append((code, params)))
+            published, send = [], executor.app.send_task
+
+            def lossy(name, **kwargs):
+                published.append(kwargs["task_id"])
+                return None if len(published) == 1 else send(name, **kwargs)  # the first one is lost
+
+            monkeypatch.setattr(executor.app, "send_task", lossy)
+            summary = ingest(home, db, [inbox], IngestOptions(unit_from_folder=True,
+                                                              settings=OcrSettings(engine="slowbar")),
+                             executor=executor)
+        assert summary.pages_ocr == 2 and summary.pages_failed == 0
+        assert ("remote.resent", {"count": 1}) in notices
+        assert len(published) == 3
+        assert db.execute("SELECT COUNT(*) FROM remote_tasks").fetchone()[0] == 0
+    finally:
+        db.close()
+        worker.kill(signal.SIGTERM)
