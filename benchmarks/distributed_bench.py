@@ -15,7 +15,9 @@ Two workloads, each on a fresh data home and a cold OCR cache per run:
            Figure: overhead per page = (T_remote − T_local) × P / pages, against the real OCR cost per page.
 ``real``   (``--real``) the sample inbox (``minhchung samples``) OCRed by tesseract.
 The time is the summary's ``seconds`` (inside ``ingest()``: discovery, OCR, classification); the workers are
-started and ready before it. Target: overhead ≤ 5 % of a real page's OCR time.
+started and ready before it. ``ingest CPU``: CPU seconds of the ingest command (with the local pool: its
+workers too; with a broker: the coordinator alone, i.e. its cost per page when workers do the OCR).
+Target: overhead ≤ 5 % of a real page's OCR time.
 
     nice -n 15 .venv/bin/python benchmarks/distributed_bench.py --real --json bench-distributed.json
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -68,9 +71,11 @@ def run_setup(setup: str, node: RabbitNode, inbox: Path, work: Path, procs: int,
             wait_ready(w)
         args += ["--broker", node.url, "--blob-listen", f"127.0.0.1:{free_port()}"]
     try:
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
         wall = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         for w in workers:
             w.kill(signal.SIGTERM)
@@ -78,8 +83,10 @@ def run_setup(setup: str, node: RabbitNode, inbox: Path, work: Path, procs: int,
         raise RuntimeError(f"{setup}: exit {proc.returncode}\n{proc.stderr[-3000:]}")
     summary = json.loads(proc.stdout)
     pages = summary["pages_ocr"] + summary["pages_cached"] + summary["pages_failed"]
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)  # the ingest (and its local pool)
     return {"setup": setup, "pages": pages, "ocred": summary["pages_ocr"], "seconds": summary["seconds"],
-            "wall": round(wall, 2), "pages_per_min": round(pages / summary["seconds"] * 60, 1)}
+            "wall": round(wall, 2), "pages_per_min": round(pages / summary["seconds"] * 60, 1),
+            "ingest_cpu_s": round(cpu, 2)}
 
 
 def workload(name: str, node: RabbitNode, inbox: Path, tmp: Path, procs: int, env: dict[str, str],
@@ -95,8 +102,8 @@ def workload(name: str, node: RabbitNode, inbox: Path, tmp: Path, procs: int, en
         best["workload"] = name
         rows.append(best)
         print(f"{name:6} {setup:10} {best['pages']:4} pages  {best['seconds']:7.2f} s  "
-              f"{best['pages_per_min']:7.1f} pages/min  (runs: {', '.join(f'{s:.2f}' for s in best['spread'])})",
-              flush=True)
+              f"{best['pages_per_min']:7.1f} pages/min  ingest CPU {best['ingest_cpu_s']:6.2f} s  "
+              f"(runs: {', '.join(f'{s:.2f}' for s in best['spread'])})", flush=True)
     return rows
 
 
@@ -111,6 +118,7 @@ def main() -> None:
                     help="a real page's OCR seconds per core, the reference for the overhead (BENCHMARKS.md, OCR)")
     ap.add_argument("--json", type=Path)
     opts = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # (timeout, kill): stop the RabbitMQ node on the way out
     with tempfile.TemporaryDirectory(prefix="mc-dist-bench-") as name:
         tmp = Path(name)
         site = tmp / "site"

@@ -52,7 +52,7 @@ class RabbitNode:
 
     password: str = field(default_factory=lambda: "pw-" + secrets.token_hex(6))
 
-    def start(self, timeout: float = 90.0) -> RabbitNode:
+    def start(self, timeout: float = 240.0) -> RabbitNode:
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
         epmd, dist = free_port(), free_port()
@@ -150,7 +150,7 @@ def start_worker(broker_url: str, folder: Path, name: str, concurrency: int = 1,
     return Worker(proc, log)
 
 
-def wait_ready(worker: Worker, timeout: float = 60.0) -> None:
+def wait_ready(worker: Worker, timeout: float = 240.0) -> None:  # 3 s on an idle machine, 60+ s on a loaded one
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if worker.proc.poll() is not None:
