@@ -341,6 +341,40 @@ def test_a_task_lost_before_it_reached_the_broker_is_sent_again(rabbit, slowbar,
         assert ("remote.resent", {"count": 1}) in notices
         assert len(published) == 3
         assert db.execute("SELECT COUNT(*) FROM remote_tasks").fetchone()[0] == 0
+
+        # Results are recorded idempotently: a second result for a page already recorded (a redelivery after
+        # a commit whose ack was lost) is acknowledged and ignored by the next run.
+        sha, text = db.execute("SELECT sha256, text FROM pages ORDER BY sha256 LIMIT 1").fetchone()
+        _publish_result(rabbit.url, executor.coordinator_id, {"sha256": sha, "n": 1, "ok": True, "page": {
+            "text": "BẢN TRÙNG", "words": [], "confidence": 1.0, "width": 1, "height": 1, "matrix": [], "steps": []}})
+        more = _bar_inbox(tmp_path / "more", [[[5, 5, 5]]])
+        with BlobServer(home.blobs, TOKEN, "127.0.0.1", 0) as server:
+            executor = RemoteExecutor(rabbit.url, f"http://127.0.0.1:{server.port}", "lost-test", db)
+            again = ingest(home, db, [more], IngestOptions(unit_from_folder=True,
+                                                           settings=OcrSettings(engine="slowbar")), executor=executor)
+        assert again.pages_ocr == 1
+        assert db.execute("SELECT text FROM pages WHERE sha256=? AND n=1", (sha,)).fetchone()[0] == text
+        assert _results_waiting(rabbit.url, "lost-test") == 0
     finally:
         db.close()
         worker.kill(signal.SIGTERM)
+
+
+def _publish_result(url: str, coordinator: str, body: dict) -> None:
+    from kombu import Connection
+
+    from pipelines.executors.celery_app import results_queue
+
+    with Connection(url) as conn:
+        queue = results_queue(coordinator)(conn.channel())
+        queue.declare()
+        conn.Producer().publish(body, exchange="", routing_key=queue.name, serializer="json", delivery_mode=2)
+
+
+def _results_waiting(url: str, coordinator: str) -> int:
+    from kombu import Connection
+
+    from pipelines.executors.celery_app import results_queue
+
+    with Connection(url) as conn:
+        return results_queue(coordinator)(conn.channel()).queue_declare(passive=True).message_count
