@@ -167,6 +167,18 @@ V6 = """
 CREATE INDEX IF NOT EXISTS documents_issued ON documents (json_extract(facts, '$.issued'));
 """
 
+# Pages sent to remote OCR workers (ingest --broker): which task carries each pending page, so that the rerun
+# of a killed coordinator waits for the tasks still in the broker instead of sending (and OCRing) them again.
+V7 = """
+CREATE TABLE IF NOT EXISTS remote_tasks (
+    sha256 TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    task_id TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    PRIMARY KEY (sha256, n)
+);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
@@ -185,6 +197,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (4, "upload jobs and the index outbox", _script(V4)),
     (5, "web sessions; error codes beside error texts", _script(V5)),
     (6, "documents indexed by issue date (near-duplicates)", _script(V6)),
+    (7, "pages sent to remote OCR workers", _script(V7)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

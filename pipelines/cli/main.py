@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli.progress import BatchProgress
 from pipelines.cli.search import reindex_cmd, search_cmd
 from pipelines.cli.web import serve_cmd, users_group
+from pipelines.cli.worker import DEFAULT_BLOB_PORT, blob_server_for, make_executor, remote_line, worker_cmd
 from pipelines.i18n import LANGS, message_of
 from pipelines.services.config import Config
 from pipelines.services.export import export_searchable, write_jsonl
@@ -56,10 +58,20 @@ def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> Non
 @click.option("--lang", default=OcrSettings.lang, show_default=True, help="Tesseract model (Vietnamese or vie).")
 @click.option("--page-timeout", type=float, default=180.0, show_default=True, help="Seconds per page of OCR.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option("--broker", metavar="URL", default=None,
+              help="OCR on remote workers ('minhchung worker') through this RabbitMQ broker "
+                   "(env MINHCHUNG_BROKER_URL).")
+@click.option("--blob-listen", metavar="HOST:PORT", default=f"0.0.0.0:{DEFAULT_BLOB_PORT}", show_default=True,
+              help="With --broker: where the workers fetch originals (keep it the same when rerunning a batch).")
+@click.option("--blob-url", metavar="URL", default=None,
+              help="With --broker: the blob server's address as the workers see it (default: guessed).")
+@click.option("--max-deliveries", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="With --broker: a page that killed its worker this many times is quarantined.")
 @click.pass_obj
 def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
                received: date | None, jobs: int | None, ocr_mode: str, dpi: int, lang: str,
-               page_timeout: float, as_json: bool) -> None:
+               page_timeout: float, as_json: bool, broker: str | None, blob_listen: str, blob_url: str | None,
+               max_deliveries: int) -> None:
     """Ingest scans: folders, zips, PDF, TIFF, JPEG, PNG."""
     if unit and unit_from_folder:
         raise click.UsageError(say("cli.unit_or_folder"))
@@ -68,15 +80,20 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
                          settings=cfg.ocr_settings(lang=lang, timeout=page_timeout), es_url=cfg.es_url,
                          lang=cfg.lang)
     home = cfg.home
-    home.create()
-    db = connect(home.catalog)
-    progress = BatchProgress(quiet=as_json)
-    try:
-        summary = ingest(home, db, list(paths), opts, progress)
-    except OcrError as exc:  # an unknown engine (MINHCHUNG_OCR_ENGINE): refused before anything is read
-        raise click.UsageError(message_of(exc, cfg.lang)) from exc
-    finally:
-        progress.close()
+    broker = broker or cfg.broker_url
+    with ExitStack() as stack:
+        if broker:  # remote OCR workers: checked before anything is written (exit 2)
+            blob_url = stack.enter_context(blob_server_for(cfg, broker, blob_listen, blob_url))
+        home.create()
+        db = connect(home.catalog)
+        executor = make_executor(cfg, db, broker, blob_url, max_deliveries, as_json) if broker and blob_url else None
+        progress = BatchProgress(quiet=as_json)
+        try:
+            summary = ingest(home, db, list(paths), opts, progress, executor)
+        except OcrError as exc:  # an unknown engine (MINHCHUNG_OCR_ENGINE): refused before anything is read
+            raise click.UsageError(message_of(exc, cfg.lang)) from exc
+        finally:
+            progress.close()
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -129,6 +146,8 @@ def status(cfg: Config, as_json: bool) -> None:
             dt.add_row(f"{d['symbol'] or d['doc']} ({d['doc']})\n{d['source'] or ''}",
                        f"{d['duplicate_of']}\n{d['source_of'] or ''}")
         console.print(dt)
+    if view.remote is not None:
+        click.echo(remote_line(view.remote))
     if view.outbox is not None:
         lag = view.outbox
         line = f"Elasticsearch outbox: {lag['pending']} changes waiting"
@@ -173,5 +192,5 @@ def samples(outdir: Path, seed: int) -> None:
 
 
 for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, search_cmd, reindex_cmd, gaps_cmd, plan_group,
-                 units_group, serve_cmd, users_group):
+                 units_group, serve_cmd, users_group, worker_cmd):
     main.add_command(_command)

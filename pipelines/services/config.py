@@ -11,7 +11,10 @@ to the services; no other module reads ``os.environ`` for a setting. Variables:
   catalog's outbox;
 * ``MINHCHUNG_USER`` — the name written in the audit log by the CLI (default: the login name);
 * ``MINHCHUNG_LANG`` — the language of messages, ``vi`` or ``en`` (``--lang`` wins; default ``vi``; the web
-  app follows each browser's ``Accept-Language`` instead).
+  app follows each browser's ``Accept-Language`` instead);
+* ``MINHCHUNG_BROKER_URL`` — a RabbitMQ broker (``amqp://user:password@host:5672//``): ``ingest`` sends pages to
+  remote OCR workers (``minhchung worker``) through it, ``status`` shows them (``--broker`` wins);
+* ``MINHCHUNG_WORKER_TOKEN`` — the secret a remote worker shows to fetch originals from the coordinator.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Config:
     user: str | None = None
     jobs: int = max(1, os.cpu_count() or 1)
     lang: str = DEFAULT_LANG  # messages: vi | en
+    broker_url: str | None = None  # remote OCR workers (pipelines.executors.remote)
+    worker_token: str | None = None  # the blob route's secret (pipelines.web.blobs)
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
@@ -47,7 +52,9 @@ class Config:
         return cls(home=Home(root, Path(cache).resolve() if cache else None), ocr=ocr,
                    es_url=(env.get(ES_URL_ENV) or "").strip() or None,
                    user=env.get("MINHCHUNG_USER") or None,
-                   lang=lang_or_none(env.get("MINHCHUNG_LANG")) or DEFAULT_LANG)
+                   lang=lang_or_none(env.get("MINHCHUNG_LANG")) or DEFAULT_LANG,
+                   broker_url=(env.get("MINHCHUNG_BROKER_URL") or "").strip() or None,
+                   worker_token=(env.get("MINHCHUNG_WORKER_TOKEN") or "").strip() or None)
 
     @property
     def search_backend(self) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pipelines.catalog import documents, duplicates, files, outbox
 from pipelines.catalog.status import unit_status
+from pipelines.executors.remote_status import broker_status
 from pipelines.i18n import DEFAULT_LANG, stored_message, translate
 from pipelines.services.config import Config
 
@@ -22,11 +23,14 @@ class Status:
     quarantined: list[dict]  # {source, sha256, unit, error, error_code, message}
     outbox: dict | None  # {pending, applied, oldest, error, error_at} once an external index is fed
     duplicates: list[dict] = dataclasses.field(default_factory=list)  # likely copies (likely_copies)
+    remote: dict | None = None  # remote OCR workers when a broker is configured (executors.remote_status)
 
     def to_dict(self) -> dict:
         out: dict = {"units": self.units, "quarantined": self.quarantined, "duplicates": self.duplicates}
         if self.outbox is not None:
             out["outbox"] = self.outbox
+        if self.remote is not None:
+            out["remote"] = self.remote
         return out
 
 
@@ -68,4 +72,5 @@ def likely_copies(db: sqlite3.Connection) -> list[dict]:
 
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
     lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
-    return Status(unit_status(db), quarantined(db, lang=config.lang), lag, likely_copies(db))
+    remote = broker_status(config.broker_url) if config.broker_url else None
+    return Status(unit_status(db), quarantined(db, lang=config.lang), lag, likely_copies(db), remote)

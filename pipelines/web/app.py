@@ -42,7 +42,7 @@ from pipelines.catalog.db import connect
 from pipelines.services import sessions
 from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
-from pipelines.web import admin, auth, deps, documents, errors, gaps, intake, review, search, status
+from pipelines.web import admin, auth, blobs, deps, documents, errors, gaps, intake, review, search, status
 from pipelines.web.body_limit import BodyLimitMiddleware
 from pipelines.web.login_limit import DEFAULT_PER_ADDRESS, DEFAULT_PER_NAME, DEFAULT_WINDOW, LoginLimiter
 from pipelines.web.security import SecurityHeadersMiddleware, load_secret
@@ -56,7 +56,7 @@ from pipelines.web.state import (
 )
 from pipelines.web.templating import templates
 
-FEATURES = (auth, search, documents, gaps, review, intake, admin, status)
+FEATURES = (auth, search, documents, gaps, review, intake, admin, status, blobs)
 APP_ENV = "MINHCHUNG_WEB_APP"  # set by 'minhchung serve' for its worker processes: see app_from_env
 
 

@@ -28,6 +28,7 @@ class StatusOut(BaseModel):
     units: list[dict]
     quarantined: list[dict]
     outbox: OutboxOut | None  # None until an Elasticsearch index is fed from this catalog
+    remote: dict | None = None  # remote OCR workers (MINHCHUNG_BROKER_URL): workers, queue_depth, in_flight
 
 
 @router.get("/api/status", response_model=StatusOut, tags=["intake"])
@@ -38,4 +39,4 @@ def api_status(request: Request, user: Reader, lang: Lang) -> StatusOut:
     with catalog(request) as db:
         view = current_status(db, config)
     return StatusOut(units=view.units, quarantined=view.quarantined,
-                     outbox=OutboxOut(**view.outbox) if view.outbox else None)
+                     outbox=OutboxOut(**view.outbox) if view.outbox else None, remote=view.remote)

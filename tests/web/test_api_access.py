@@ -35,7 +35,8 @@ ROUTES = [
     ("POST", "/admin/users/disable", "admin"),
     ("POST", "/logout-all", None), ("POST", "/api/logout-all", None),
 ]
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"), ("GET", "/api/openapi.json")}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/login"), ("GET", "/api/openapi.json"),
+          ("GET", "/internal/blobs/{sha256}")}  # remote OCR workers: a worker token, not a login
 ALLOWED = {"clerk": {"read", "upload"}, "inspector": {"read"}, "reviewer": {"read", "correct"},
            "admin": {"read", "upload", "correct", "admin"}}
 
