@@ -222,7 +222,7 @@ def test_a_worker_killed_mid_page_gives_the_page_to_another_worker_and_it_is_don
 def test_a_page_that_kills_every_worker_is_quarantined_after_n_deliveries(rabbit, slowbar, tmp_path):
     env, log = slowbar
     rabbit.purge()
-    inbox = _bar_inbox(tmp_path / "in", [[], [[3]]])  # a blank page: the engine kills its process (lang "die")
+    inbox = _bar_inbox(tmp_path / "in", [[[0]], [[3]]])  # dust (ocr_test_engine.DUST): ink it cannot read; "die" kills
     worker = start_worker(rabbit.url, tmp_path / "w1", "victim", env=env, imports=("distributed_engine",))
     try:
         wait_ready(worker)
@@ -238,7 +238,7 @@ def test_a_page_that_kills_every_worker_is_quarantined_after_n_deliveries(rabbit
             assert db.execute("SELECT error_code FROM pages WHERE status='failed'").fetchall() == [
                 ("remote.page_kills_workers",)]
         starts, _ = _engine_log(log)
-        assert sorted(starts.values()) == [1, 2]  # the blank page was tried twice, never a third time
+        assert sorted(starts.values()) == [1, 2]  # the unreadable page was tried twice, never a third time
         assert worker.proc.poll() is None  # the worker itself lives on
     finally:
         worker.kill(signal.SIGTERM)
