@@ -21,8 +21,7 @@ from classify.doctype import TYPES
 from classify.yamlfile import DataFileError, Y
 from ingest.text import fold, nfc
 
-# The type codes a document can have (classify.doctype.TYPES: Nghị định 30/2020/NĐ-CP Appendix III plus CV, KL, NĐ,
-# TT, L). Fixed by law, not by assessment year, so they are not data of the index set.
+# The type codes a document can have (classify.doctype.TYPES), fixed by law, not data of the index set.
 DOC_TYPE_CODES: frozenset[str] = frozenset(TYPES)
 
 # When the evidence is expected to be dated (the gap report interprets these):
@@ -33,8 +32,12 @@ WINDOWS: dict[str, str] = {
     "periodic": "one per reporting period (quarter, 6 months, 9 months, year)",
 }
 
-# How sure we are of an entry (see the header of classify/indexsets/paca-2024.yaml).
-STATUSES: tuple[str, ...] = ("confirmed", "confirmed-name", "confirmed-2022", "confirmed-2025-only", "reconstructed")
+# How sure we are of an entry (see the headers of classify/indexsets/paca-*.yaml):
+#   confirmed       code, name and points (where given) read in a published source for this assessment year
+#   derived         taken from the published set of another year (2024 from 2023 and 2025): ``source`` says which
+#   reconstructed   our inference from the law and the provinces' plans, not read in any published set (the older,
+#                   finer values after these three stay loadable)
+STATUSES = ("confirmed", "derived", "reconstructed", "confirmed-name", "confirmed-2022", "confirmed-2025-only")
 
 _BUNDLE_DIR = "indexsets"
 _WORD = re.compile(r"\w+")
@@ -71,7 +74,11 @@ SCORING_RULES: dict[str, str] = {
 @dataclass(frozen=True)
 class SubItem:
     """A part of an indicator as the published tree has it (e.g. citizen reception by the provincial chairman,
-    the district chairmen, the heads of departments); scored separately under the ``per_item`` rule."""
+    the district chairmen, the heads of departments); scored separately under the ``per_item`` rule.
+
+    ``unit_kinds``: the kinds of unit whose evidence counts for the item, some of its indicator's; none means the
+    province's own evidence, asked of no unit. ``evidence``: the item's own signatures (tagged with the indicator's
+    id, the item named in the reasons)."""
 
     id: str
     name: str
@@ -80,6 +87,7 @@ class SubItem:
     unit_kinds: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     name_en: str | None = None
+    source: str = ""  # where it was read (or why it is derived / reconstructed)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,10 @@ class Indicator:
     scoring: str = "present"  # a key of SCORING_RULES
     source: str = ""  # where the code, name and points were read (or why they are derived / reconstructed)
 
+    def signatures(self) -> tuple[tuple[Evidence, SubItem | None], ...]:
+        """Every evidence signature of the indicator, its own first, then its items' (with the item)."""
+        return tuple((ev, None) for ev in self.evidence) + tuple((ev, it) for it in self.items for ev in it.evidence)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -104,6 +116,7 @@ class Criterion:
     status: str
     indicators: tuple[Indicator, ...]
     name_en: str | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,7 @@ class Group:
     status: str
     criteria: tuple[Criterion, ...]
     name_en: str | None = None
+    source: str = ""
 
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for crit in self.criteria for ind in crit.indicators)
@@ -133,6 +147,7 @@ class IndexSet:
     cross_cutting: tuple[Indicator, ...] = ()
     sources: tuple[str, ...] = ()
     name_en: str | None = None
+    note: str = ""  # what reports must say about the set as a whole (e.g. "derived: the decision was not found")
     source_file: str = field(default="", compare=False)
 
     def indicators(self) -> tuple[Indicator, ...]:
@@ -193,9 +208,11 @@ class _Ctx:
         self.errors.append(f"{self.where}:{line}: {reason}")
 
 
-_TOP_KEYS = {"id", "year", "name_vi", "name_en", "period", "total", "sources", "unit_kinds", "issuer_kinds",
-             "groups", "cross_cutting"}
-_INDICATOR_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence"}
+_TOP_KEYS = {"id", "year", "name_vi", "name_en", "period", "total", "sources", "note", "unit_kinds", "issuer_kinds",
+             "groups", "cross_cutting"}  # and below: the keys of an indicator, a sub-item, an evidence signature
+_INDICATOR_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "items", "scoring",
+                   "source"}
+_ITEM_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "source"}
 _EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status"}
 
 
@@ -255,55 +272,70 @@ def _index_set(ctx: _Ctx, root: Y) -> IndexSet:
     groups = tuple(_group(ctx, g) for g in yf.items(ctx, m, "groups", what))
     if "groups" in m and not groups:
         ctx.err(m["groups"].line, "the index set has no groups")
-    used = sum(_points(g.max_score, [_points(c.max_score, [i.max_score for i in c.indicators]) for c in g.criteria])
-               for g in groups)
-    if total is not None and used > total + 1e-9:
-        ctx.err(m["total"].line, f"group maxima add up to {used:g}, more than the total {total:g}")
+    used = [_points(g.max_score, [_points(c.max_score, [i.max_score for i in c.indicators]) for c in g.criteria])
+            for g in groups]
+    if total is not None and "total" in m:
+        _check_sum(ctx, m["total"].line, "the index set (its total)", total, used)
     return IndexSet(
         id=ident, year=year, name=yf.text(ctx, m, "name_vi", what),
         period_from=period_from or date.min, period_to=period_to or date.min, total=total or 0.0,
         unit_kinds=unit_kinds, issuer_kinds=unit_kinds + other_kinds, groups=groups,
         cross_cutting=tuple(_indicator(ctx, y, "X.") for y in yf.items(ctx, m, "cross_cutting", what)),
         sources=tuple(nfc(str(s.value)) for s in yf.items(ctx, m, "sources", what)),
-        name_en=yf.text(ctx, m, "name_en", what) or None, source_file=ctx.where,
+        name_en=yf.text(ctx, m, "name_en", what) or None, note=" ".join(yf.text(ctx, m, "note", what).split()),
+        source_file=ctx.where,
     )
 
 
-def _points(own: float | None, children: list[float | None]) -> float:
-    """Points a node stands for when its parent is checked: its own maximum, or else what its children add up to."""
-    return own if own is not None else sum(c or 0.0 for c in children)
+def _points(own: float | None, children: list[float | None]) -> float | None:
+    """Points a node stands for when its parent is checked: its own maximum, else its children's sum when all of
+    them are known, else None."""
+    return own if own is not None else (sum(children) if children and None not in children else None)  # type: ignore
 
 
 def _group(ctx: _Ctx, y: Y) -> Group:
-    ident, name, name_en, max_score, status, items, what = _branch(ctx, y, "group", "criteria", None)
+    ident, name, name_en, max_score, status, source, items, what = _branch(ctx, y, "group", "criteria", None)
     criteria = tuple(_criterion(ctx, c, ident or None) for c in items)
     _check_sum(ctx, y.line, what, max_score, [_points(c.max_score, [i.max_score for i in c.indicators])
                                               for c in criteria])
-    return Group(ident, name, max_score, status, criteria, name_en)
+    return Group(ident, name, max_score, status, criteria, name_en, source)
 
 
 def _criterion(ctx: _Ctx, y: Y, group_id: str | None) -> Criterion:
-    ident, name, name_en, max_score, status, items, what = _branch(ctx, y, "criterion", "indicators", group_id)
+    ident, name, name_en, max_score, status, source, items, what = _branch(ctx, y, "criterion", "indicators",
+                                                                           group_id)
     indicators = tuple(_indicator(ctx, i, f"{ident}." if ident else None) for i in items)
     _check_sum(ctx, y.line, what, max_score, [i.max_score for i in indicators])
-    return Criterion(ident, name, max_score, status, indicators, name_en)
+    return Criterion(ident, name, max_score, status, indicators, name_en, source)
 
 
 def _branch(ctx: _Ctx, y: Y, level: str, children: str,
-            parent: str | None) -> tuple[str, str, str | None, float | None, str, list[Y], str]:
+            parent: str | None) -> tuple[str, str, str | None, float | None, str, str, list[Y], str]:
     """The fields a group and a criterion share, and the YAML items of their children."""
-    keys = {"id", "name_vi", "name_en", "max_score", "status", children}
+    keys = {"id", "name_vi", "name_en", "max_score", "status", "source", children}
     m = yf.mapping(ctx, y, keys, ("id", "name_vi", "status", children), f"{level} at line {y.line}") or {}
     ident = _id(ctx, m, parent, f"{level} at line {y.line}")
     what = f"{level} {ident or '?'}"
     return (ident, yf.text(ctx, m, "name_vi", what), yf.text(ctx, m, "name_en", what) or None,
-            _score(ctx, m, "max_score", what), _status(ctx, m, what), yf.items(ctx, m, children, what), what)
+            _score(ctx, m, "max_score", what), _status(ctx, m, what), _source(ctx, m, what),
+            yf.items(ctx, m, children, what), what)
 
 
 def _check_sum(ctx: _Ctx, line: int, what: str, max_score: float | None, parts: list[float | None]) -> None:
+    """The parts may not add up to more than the whole; when every part's points are known they must add up to
+    exactly the whole (a part left out or a point misread shows here)."""
+    if max_score is None:
+        return
     used = sum(p or 0.0 for p in parts)
-    if max_score is not None and used > max_score + 1e-9:
+    if used > max_score + 1e-9:
         ctx.err(line, f"the parts of {what} add up to {used:g} points, more than its max_score {max_score:g}")
+    elif parts and all(p is not None for p in parts) and used < max_score - 1e-9:
+        ctx.err(line, f"the parts of {what} add up to {used:g} points, not its max_score {max_score:g} "
+                      "(all of them are known)")
+
+
+def _source(ctx: _Ctx, m: dict[str, Y], what: str) -> str:
+    return " ".join(yf.text(ctx, m, "source", what).split())
 
 
 def _indicator(ctx: _Ctx, y: Y, prefix: str | None) -> Indicator:
@@ -311,13 +343,41 @@ def _indicator(ctx: _Ctx, y: Y, prefix: str | None) -> Indicator:
                    f"indicator at line {y.line}") or {}
     ident = _id(ctx, m, prefix, f"indicator at line {y.line}")
     what = f"indicator {ident or '?'}"
+    max_score = _score(ctx, m, "max_score", what)
+    scoring = yf.value(ctx, m, "scoring", what, lambda v: v in SCORING_RULES,
+                       f"one of {', '.join(SCORING_RULES)}", "present")
     kind_items = yf.items(ctx, m, "unit_kinds", what)
-    if "unit_kinds" in m and not kind_items:
-        ctx.err(m["unit_kinds"].line, f"{what} applies to no unit kind")
-    return Indicator(ident, yf.text(ctx, m, "name_vi", what), _score(ctx, m, "max_score", what),
-                     _status(ctx, m, what), yf.codes(ctx, kind_items, ctx.unit_kinds, what, "unit kind"),
+    if "unit_kinds" in m and not kind_items and scoring != "not_from_units":
+        ctx.err(m["unit_kinds"].line, f"{what} applies to no unit kind (only a 'not_from_units' indicator may)")
+    if kind_items and scoring == "not_from_units":
+        ctx.err(m["unit_kinds"].line, f"{what} is scored 'not_from_units': no unit kind supplies its evidence")
+    unit_kinds = yf.codes(ctx, kind_items, ctx.unit_kinds, what, "unit kind")
+    items = tuple(_item(ctx, i, f"{ident}." if ident else None, unit_kinds, what)
+                  for i in yf.items(ctx, m, "items", what))
+    if "items" in m and not items:
+        ctx.err(m["items"].line, f"{what} has an empty 'items' list (leave the key out)")
+    if scoring == "per_item" and not items:
+        ctx.err(m["scoring"].line, f"{what} is scored 'per_item' but has no items")
+    _check_sum(ctx, y.line, what, max_score, [i.max_score for i in items])
+    return Indicator(ident, yf.text(ctx, m, "name_vi", what), max_score, _status(ctx, m, what), unit_kinds,
                      tuple(_evidence(ctx, e, what) for e in yf.items(ctx, m, "evidence", what)),
-                     yf.text(ctx, m, "name_en", what) or None)
+                     yf.text(ctx, m, "name_en", what) or None, items, scoring, _source(ctx, m, what))
+
+
+def _item(ctx: _Ctx, y: Y, prefix: str | None, parent_kinds: tuple[str, ...], owner: str) -> SubItem:
+    """A sub-item: its unit kinds are some of the indicator's, or none (the province's own evidence, which no unit
+    is asked for); its evidence, when given, adds to the indicator's."""
+    m = yf.mapping(ctx, y, _ITEM_KEYS, ("id", "name_vi", "status"), f"item at line {y.line} of {owner}") or {}
+    ident = _id(ctx, m, prefix, f"item at line {y.line} of {owner}")
+    what = f"item {ident or '?'}"
+    kind_items = yf.items(ctx, m, "unit_kinds", what)
+    unit_kinds = yf.codes(ctx, kind_items, ctx.unit_kinds, what, "unit kind")
+    for entry in kind_items:
+        if entry.value in ctx.unit_kinds and entry.value not in parent_kinds:
+            ctx.err(entry.line, f"unit kind {entry.value!r} of {what} is not one of its indicator's")
+    return SubItem(ident, yf.text(ctx, m, "name_vi", what), _score(ctx, m, "max_score", what), _status(ctx, m, what),
+                   unit_kinds, tuple(_evidence(ctx, e, what) for e in yf.items(ctx, m, "evidence", what)),
+                   yf.text(ctx, m, "name_en", what) or None, _source(ctx, m, what))
 
 
 def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:

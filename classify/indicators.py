@@ -37,7 +37,7 @@ from datetime import date
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from classify.indexset import Evidence, IndexSet, Indicator
+from classify.indexset import Evidence, IndexSet, Indicator, SubItem
 from ingest.text import fold, nfc
 
 THRESHOLD = 0.5
@@ -135,11 +135,11 @@ class Tagger:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._phrases: dict[str, _Phrase] = {}
-        self._signatures: list[tuple[Indicator, Evidence, tuple[str, ...]]] = []
+        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...]]] = []
         for indicator in index_set.indicators():
-            for evidence in indicator.evidence:
+            for evidence, item in indicator.signatures():
                 keys = tuple(dict.fromkeys(self._add_phrase(p) for p in evidence.phrases))
-                self._signatures.append((indicator, evidence, keys))
+                self._signatures.append((indicator, evidence, item, keys))
 
     def _add_phrase(self, phrase: str) -> str:
         words = tuple(_WORD.findall(fold(phrase)))
@@ -162,8 +162,10 @@ class Tagger:
         hits = [hit for zone in zones for hit in self._find(zone, fuzzy=zone.name != "citation")]
         code = nfc(doc_type) if doc_type else None  # canonical ND 30 codes: HĐ (hợp đồng) is not HD (hướng dẫn)
         tags = []
-        for order, (indicator, evidence, keys) in enumerate(self._signatures):
+        for order, (indicator, evidence, item, keys) in enumerate(self._signatures):
             score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind)
+            if item is not None and score:
+                why = (f"mục {item.id}: {item.name}", *why)
             if score >= self.threshold:
                 tags.append((score, order, indicator.id, why))
         best: dict[str, tuple[float, int, str, tuple[str, ...]]] = {}
