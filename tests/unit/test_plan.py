@@ -372,3 +372,16 @@ def test_save_and_load_units(plan: Plan, tmp_path: Path) -> None:
     assert load_units(db, plan.id) == mine
     save_units(db, [], plan.id)
     assert load_units(db, plan.id) is None
+
+
+def test_the_2023_plan_uses_the_2023_set_and_counts_38_units_for_publicity() -> None:
+    plan23 = load_plan("daklak-2023")
+    index_set = load_index_set(plan23.index_set)
+    assert (plan23.index_set, index_set.year, plan23.period_from, plan23.period_to) == (
+        "paca-2023", 2023, date(2022, 12, 16), date(2023, 12, 31))
+    assert set(plan23.deadlines.values()) == {date(2024, 5, 20)} and plan23.duties == ()
+    # TTCP scored Đắk Lắk's publicity (B.1.1) over 38 units: 19 sở + 15 huyện + 4 judicial agencies
+    asked = [u for u in plan23.units if any(r.id == "B.1.1" for r in requirements_for(plan23, u, index_set))]
+    assert len(asked) == 38
+    district = {r.id for r in requirements_for(plan23, plan23.unit_for("Krông Pắc"), index_set)}
+    assert {"A.1.1", "A.1.2", "A.2.4", "B.1.1"} <= district and "B.1.2" not in district  # PAR INDEX: no unit
