@@ -27,6 +27,9 @@ SYMBOL = re.compile(r"(?P<num>[0-9OolI]{1,6})\s*(?P<rest>(?:/\s*\d{4}\s*)?/\s*[^
 # "…, ngày 05 tháng 01 năm 2025" on the folded text; line breaks anywhere; OCR's O/l for 0/1.
 # "CHÍNH PHỦ____ Số: 172/2025/NĐ-CP | CỘNG HÒA …" (a header flattened into one line): needs the colon.
 SO_INLINE = re.compile(r"\bs[o6]\s*:\s*\d")
+# A court judgment: "Bản án số: 12/2024/HS-ST" and, under it, "Ngày: 15-3-2024" (Nghị quyết 05/2017/NQ-HĐTP forms).
+JUDGMENT_NO = re.compile(r"^\s*ban\s+an\s+s[o6]\s*:?\s*\d")
+JUDGMENT_DATE = re.compile(r"^\s*ngay\s*:?\s*(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})\s*$")
 DATE = re.compile(r"ngay\s*(?P<d>[0-9OolI]{1,2})\s*thang\s*(?P<m>[0-9OolI]{1,2})\s*nam\s*(?P<y>[0-9OolI]{4})")
 AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]\s*\S", re.IGNORECASE)
 _DIGITS = str.maketrans("OolI", "0011")
@@ -53,10 +56,10 @@ def find_symbol(lines: list[str], limit: int = HEADER_LINES) -> tuple[str | None
     """(number, symbol, line index) from the "Số:" line of the header."""
     for i, line in enumerate(lines[:limit]):
         folded = fold(line)
-        m = SO_LINE.match(folded) or SO_INLINE.search(folded)
+        m = SO_LINE.match(folded) or SO_INLINE.search(folded) or JUDGMENT_NO.match(folded)
         if not m:
             continue
-        start = m.start() + folded[m.start():].index("s") + 2
+        start = m.start() + folded[m.start():].index("s", 5 if m.re is JUDGMENT_NO else 0) + 2
         found = SYMBOL.search(line, start)
         if not found:
             continue
@@ -82,6 +85,13 @@ def find_date(lines: list[str], start: int = 0, limit: int = HEADER_LINES) -> tu
         except ValueError:
             continue
         return issued, _place(before.rstrip()[:-1])
+    for line in window:  # a court judgment's "Ngày: 15-3-2024" under its number
+        m = JUDGMENT_DATE.match(fold(line))
+        if m:
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"])), None
+            except ValueError:
+                continue
     return None, None
 
 
