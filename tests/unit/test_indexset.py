@@ -24,8 +24,8 @@ TAIL = ["B.1.1", "B.1.2", "B.1.3", "B.1.4", "B.1.5", "B.1.6", "B.1.7", "B.1.8", 
         "C.3.1", "C.3.2", "C.3.3", "C.3.4", "C.3.5", "C.3.6", "C.3.7", "C.3.8",
         "D.1.1", "D.1.2", "D.2.1", "D.2.2", "ĐT.1", "ĐT.2", "ĐT.3", "X.1", "X.2", "X.3"]
 EXPECTED_IDS = {
-    "paca-2023": ["A.1.1", "A.1.2", "A.2.1", "A.2.2", "A.2.3", "A.2.4", "A.2.5", *TAIL],
-    "paca-2024": ["A.1.1", "A.1.2", "A.1.3", "A.2.1", "A.2.2", "A.2.3", "A.2.4", "A.2.5", *TAIL],
+    "paca-2023": ["A.1.1", "A.1.2", "A.2.1", "A.2.2", "A.2.3", "A.2.4", "A.2.5", "A.2.6", *TAIL],
+    "paca-2024": ["A.1.1", "A.1.2", "A.1.3", "A.2.1", "A.2.2", "A.2.3", "A.2.4", "A.2.5", "A.2.6", *TAIL],
 }
 
 
@@ -109,16 +109,19 @@ def test_group_maxima(paca: IndexSet, paca23: IndexSet) -> None:
 
 def test_citizen_reception_in_three_and_publicity(paca: IndexSet, paca23: IndexSet) -> None:
     for index_set in (paca, paca23):
-        reception = index_set.get("A.2.4")
-        assert reception.scoring == "per_item" and reception.max_score == 5
-        assert [(i.id, i.max_score, i.unit_kinds) for i in reception.items] == [
-            ("A.2.4.1", 2, ()), ("A.2.4.2", 1.5, ("HUYEN",)), ("A.2.4.3", 1.5, ("SO",))]
+        chairman, heads = index_set.get("A.2.4"), index_set.get("A.2.5")
+        assert (chairman.max_score, chairman.scoring, chairman.unit_kinds) == (2, "not_from_units", ())
+        assert chairman.evidence  # still tagged: the province's own documents
+        assert (heads.scoring, heads.max_score, heads.unit_kinds) == ("per_item", 3, ("SO", "HUYEN"))
+        assert [(i.id, i.max_score, i.unit_kinds) for i in heads.items] == [
+            ("A.2.5.1", 1.5, ("SO",)), ("A.2.5.2", 1.5, ("HUYEN",))]
         publicity = index_set.get("B.1.1")
         assert (publicity.max_score, publicity.scoring) == (6, "unit_share")
         assert {"SO", "HUYEN", "CA", "THADS"} <= set(publicity.unit_kinds)
         for ranking in ("B.1.2", "B.1.3"):
             assert index_set.get(ranking).scoring == "not_from_units" and index_set.get(ranking).unit_kinds == ()
-    assert paca23.get("A.2.4").items[0].status == "confirmed" and "1,83/2" in paca23.get("A.2.4").items[0].source
+    assert paca23.get("A.2.4").status == "confirmed" and "1,83/2" in paca23.get("A.2.4").source
+    assert paca23.get("A.2.5").items[1].status == "confirmed" and "0,5/1,5" in paca23.get("A.2.5").items[1].source
     assert [i.id for i in paca.get("B.1.1").items] == [f"B.1.1.{n}" for n in range(1, 6)]
     assert "thủ tục hành chính" in paca.get("B.1.1").items[0].name
     assert paca.get("B.1.1").items[0].evidence and not paca23.get("B.1.1").items
@@ -127,7 +130,7 @@ def test_citizen_reception_in_three_and_publicity(paca: IndexSet, paca23: IndexS
 def test_statuses_and_evidence_status(paca: IndexSet) -> None:
     status = {ind.id: ind.status for ind in paca.indicators()}
     assert status["A.1.2"] == status["B.1.1"] == status["C.3.4"] == "derived"
-    assert status["A.2.5"] == status["X.1"] == status["X.2"] == "reconstructed"
+    assert status["A.2.6"] == status["X.1"] == status["X.2"] == "reconstructed"
     evidence = [ev for ind in paca.indicators() for ev, _ in ind.signatures()]
     assert evidence and {ev.status for ev in evidence} == {"reconstructed"}
 
