@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from classify.layout import BODY_START, is_upper, letters
+from classify.layout import BODY_START, is_upper, letters, purpose_clause
 from ingest.text import fold
 
 # Nghị định 30/2020, Phụ lục III (types and abbreviations), plus công văn (CV, no code of its own),
@@ -172,7 +172,30 @@ def classify_type(lines: list[str], symbol: str | None, start: int = 0) -> TypeR
         confidence = min(0.99, confidence + 0.05) if confidence else 0.55
     if confidence:
         return _result("CV", confidence, why, None)
-    return TypeResult(None, None, 0.0, ("không tìm thấy dòng tên loại, mã loại trong ký hiệu hay dấu hiệu công văn",))
+    return _from_purpose(lines, start) or TypeResult(
+        None, None, 0.0, ("không tìm thấy dòng tên loại, mã loại trong ký hiệu hay dấu hiệu công văn",))
+
+
+# "… thông báo lịch tiếp công dân năm 2022 như sau:", "… ban hành Kế hoạch … như sau:" (classify.layout)
+_PURPOSE_TYPES = {"thong bao": "TB", "bao cao": "BC", "huong dan": "HD"}
+_PURPOSE_NOUNS = {"ke hoach": "KH", "chuong trinh": "CTr", "quyet dinh": "QĐ", "huong dan": "HD", "quy che": "QC",
+                  "quy dinh": "QyĐ", "phuong an": "PA", "de an": "ĐA"}
+
+
+def _from_purpose(lines: list[str], start: int) -> TypeResult | None:
+    """The last resort, for a page with no type line, number or công văn cue (a portal's copy): the document's own
+    "… như sau:" sentence says what it is, with less confidence than a title (0.65)."""
+    text = "\n".join(lines[start:start + TITLE_ZONE])
+    folded = fold(text)
+    found = purpose_clause(folded)
+    if found is None:
+        return None
+    begin, end, verb = found
+    code = _PURPOSE_TYPES.get(verb) or next(
+        (c for noun, c in _PURPOSE_NOUNS.items() if folded[begin + len(verb):end].lstrip().startswith(noun)), None)
+    if code is None:
+        return None
+    return _result(code, 0.65, [f'câu "{" ".join(text[begin:end].split()[:8])} … như sau:" nêu loại văn bản'], None)
 
 
 def _report_form(lines: list[str], start: int) -> TypeResult | None:

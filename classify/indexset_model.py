@@ -47,6 +47,7 @@ class Evidence:
     issuer_kinds: tuple[str, ...]  # empty: any issuer
     window: str
     status: str
+    unless: tuple[str, ...] = ()  # phrases that, in the subject or title area, mean the document is about another thing
 
 
 # How an indicator's provisional score is computed from the evidence found (pipelines.assessment scores it):

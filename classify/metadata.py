@@ -164,6 +164,24 @@ def find_subject(lines: list[str], title_index: int | None, symbol_index: int | 
     return subject or None
 
 
+_AGENCY_START = ("uy ban", "ubnd", "so ", "phong ", "hoi dong", "ban ", "thanh tra", "cong an", "toa an",
+                 "vien kiem sat", "chinh phu", "bo ", "dang ", "nhan danh", "kinh gui")
+
+
+def _untitled_subject(lines: list[str], symbol_index: int) -> str | None:
+    """A page without a separate type line ("KẾ HOẠCH" lost or never printed): the capitalised line right under
+    the number and date ("THỰC HIỆN CÔNG TÁC PHÒNG, CHỐNG THAM NHŨNG, TIÊU CỰC NĂM 2026") is the trích yếu."""
+    for i in range(symbol_index + 1, min(len(lines), symbol_index + 5)):
+        text = lines[i].strip()
+        folded = fold(text)
+        if not text or DATE.search(folded) or JUDGMENT_DATE.match(folded) or is_header_line(text):
+            continue
+        if is_upper(text) and len(text.split()) >= 3 and not folded.startswith(_AGENCY_START):
+            return find_subject(lines, i - 1, None)
+        return None
+    return None
+
+
 def _opens_body(folded: str) -> bool:
     """"Căn cứ …", "Kính gửi:", "Thực hiện Kế hoạch số …" open the body; "Thực hiện công tác PCTN năm
     2024" under "KẾ HOẠCH" is the subject."""
@@ -281,6 +299,8 @@ def extract(lines: list[str], title_index: int | None = None, subject_on_title: 
     issuer = bodies[-1] if bodies else None
     parent = bodies[-2] if len(bodies) > 1 else None
     subject = subject_on_title or find_subject(lines, title_index, symbol_index)
+    if subject is None and title_index is None and symbol_index is not None:
+        subject = _untitled_subject(lines, symbol_index)
     authority, title, signer = find_signature(lines)
     party = bool(symbol and re.match(r"^\d+-", symbol)) or any(
         letters(line) == DANG for line in lines[:HEADER_LINES])

@@ -323,7 +323,10 @@ ISSUERS = [
     ("UỶBAN NHÂN DÂN XÃ HÒA PHÚ", None, "XA"),
     ("VIEN KIEM SAI NHAN DAN TINH", None, "VKS"),
     ("CỤC THUẾ", "BỘ TÀI CHÍNH", None),
-    ("VĂN PHÒNG CHÍNH PHỦ", None, None),
+    ("VĂN PHÒNG CHÍNH PHỦ", None, "CENTRAL"),  # the Government, its office and the ministries: no unit's evidence
+    ("THỦ TƯỚNG CHÍNH PHỦ", None, "CENTRAL"),
+    ("BỘ TƯ PHÁP", None, "CENTRAL"),
+    ("BỘ CHỈ HUY QUÂN SỰ TỈNH", None, None),
     ("HỘI ĐỒNG NHÂN DÂN TỈNH", None, None),
     (None, None, None),
 ]
