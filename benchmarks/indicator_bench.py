@@ -135,15 +135,19 @@ def run_pipeline(docs: list[DevDoc], work: Path, digital: bool, dpi: int, index_
     unit_dir = work / "inbox" / UNIT
     unit_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    todo = [d for d in docs if not (unit_dir / f"{d.id}.pdf").exists()]  # a kept folder keeps its renders
     if digital:
-        pdfs = [digital_pdf_text(d.text) for d in docs]
+        for doc in todo:
+            (unit_dir / f"{doc.id}.pdf").write_bytes(digital_pdf_text(doc.text))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            pdfs = list(pool.map(scan_pdf, [d.id for d in docs], [d.text for d in docs], [dpi] * len(docs)))
-    for doc, data in zip(docs, pdfs, strict=True):
-        (unit_dir / f"{doc.id}.pdf").write_bytes(data)
-    print(f"rendered {len(docs)} {'born-digital' if digital else 'scanned'} PDFs in {time.perf_counter() - t0:.1f} s;"
-          " ingesting…", flush=True)
+            renders = pool.map(scan_pdf, [d.id for d in todo], [d.text for d in todo], [dpi] * len(todo))
+            for n, (doc, data) in enumerate(zip(todo, renders, strict=True), 1):
+                (unit_dir / f"{doc.id}.pdf").write_bytes(data)
+                if n % 10 == 0:
+                    print(f"  rendered {n}/{len(todo)}", flush=True)
+    print(f"rendered {len(todo)} {'born-digital' if digital else 'scanned'} PDFs ({len(docs) - len(todo)} kept) in "
+          f"{time.perf_counter() - t0:.1f} s; ingesting…", flush=True)
     home = work / "home"
     t0 = time.perf_counter()
     summary = json.loads(checked(cli(home, "ingest", str(work / "inbox"), "--unit-from-folder", "--json",
