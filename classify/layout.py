@@ -65,7 +65,7 @@ def is_header_line(line: str) -> bool:
 
 # The document's own statement of what it is, closing its preamble: "…, UBND tỉnh ban hành Kế hoạch thực hiện công
 # tác PCTN năm 2026 như sau:", "Sở Lao động … thông báo lịch tiếp công dân năm 2022 như sau:".
-_AS_FOLLOWS = re.compile(r"\bnhu sau\s*:")
+_AS_FOLLOWS = re.compile(r"\bnhu\s+sau\s*:")
 _PURPOSE_VERB = re.compile(
     r"\b(?:(ban hanh|xay dung)\s+(?=ke hoach|chuong trinh|quyet dinh|huong dan|quy che|quy dinh|phuong an|de an)"
     r"|(thong bao|bao cao|huong dan)\s+(?!so\b|ngay\b|cua\b))")

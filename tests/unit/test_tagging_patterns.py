@@ -127,3 +127,10 @@ def test_a_central_scheme_is_not_a_units_propaganda_plan(tagger: Tagger) -> None
     assert "A.2.2" not in strong(tagger, text)
     local = text.replace("THỦ TƯỚNG CHÍNH PHỦ", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK").replace("861/QĐ-TTg", "86/QĐ-UBND")
     assert "A.2.2" in strong(tagger, local)
+
+
+def test_the_as_follows_sentence_broken_over_lines_by_ocr(tagger: Tagger) -> None:
+    text = ("Lịch tiếp công dân định kỳ của Chủ tịch UBND xã Hòa Phú năm 2024\nCăn cứ Luật Tiếp công dân;\n"
+            "Ủy ban nhân dân xã Hòa Phú thông báo lịch tiếp công dân năm 2024 như\nsau:\n1. Tiếp công dân định kỳ")
+    assert document_facts([text])["doc_type"] == "TB"
+    assert "A.2.5" in strong(tagger, text)
