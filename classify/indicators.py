@@ -37,7 +37,8 @@ from datetime import date
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from classify.indexset import Evidence, IndexSet, Indicator
+from classify.indexset import Evidence, IndexSet, Indicator, SubItem
+from classify.layout import purpose_clause
 from ingest.text import fold, nfc
 
 THRESHOLD = 0.5
@@ -53,6 +54,7 @@ CITATION_ONLY = 0.05
 DOC_TYPE_MATCH = 0.25
 DOC_TYPE_MISMATCH_FACTOR = 0.5
 ISSUER_MATCH = 0.05
+CENTRAL_FACTOR = 0.5  # a central body's document (Government, Prime Minister, a ministry) is not a unit's evidence
 FUZZY_CUTOFF = 90
 FUZZY_MIN_WORDS = 3
 FUZZY_WEIGHT = 0.85
@@ -68,7 +70,9 @@ _CITATION_END = re.compile(r"[;:](?=\s|$)|\.(?=\s|$)")
 _DOC_NUMBER = re.compile(r"\bso\s+\d|\b\d+\s*/\s*(?:\d{4}\s*/\s*)?[a-z]+\s*-")
 _HEAD_END = re.compile(r"^[ \t]*(?:kinh\s+gui|i\s*[.:/]\s|1\s*[.:/]\s|dieu\s+1\b|chuong\s+i\b)", re.MULTILINE)
 _CITATION_MAX_CHARS = 600
-_ZONE_LABELS = {"subject": "trích yếu", "head": "phần tiêu đề", "body": "nội dung", "citation": "phần căn cứ/viện dẫn"}
+_ZONE_LABELS = {"subject": "trích yếu", "head": "phần tiêu đề", "purpose": "câu nêu văn bản ban hành gì (… như sau:)",
+                "body": "nội dung", "citation": "phần căn cứ/viện dẫn"}
+_TITLE_ZONES = ("subject", "head", "purpose")  # where a phrase says what the document is
 
 
 @dataclass(frozen=True)
@@ -135,11 +139,12 @@ class Tagger:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._phrases: dict[str, _Phrase] = {}
-        self._signatures: list[tuple[Indicator, Evidence, tuple[str, ...]]] = []
+        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str]]] = []
         for indicator in index_set.indicators():
-            for evidence in indicator.evidence:
+            for evidence, item in indicator.signatures():
                 keys = tuple(dict.fromkeys(self._add_phrase(p) for p in evidence.phrases))
-                self._signatures.append((indicator, evidence, keys))
+                unless = frozenset(self._add_phrase(p) for p in evidence.unless)
+                self._signatures.append((indicator, evidence, item, keys, unless))
 
     def _add_phrase(self, phrase: str) -> str:
         words = tuple(_WORD.findall(fold(phrase)))
@@ -152,18 +157,28 @@ class Tagger:
     def tag(self, text: str, *, doc_type: str | None, subject: str | None,
             issuer_kind: str | None) -> list[IndicatorTag]:
         """Indicators this document is evidence for, best first, each with a score in [0, 1] and reasons."""
-        body_pieces, citation_pieces = _split_citations(nfc(text or ""))
+        text = nfc(text or "")
+        body_pieces, citation_pieces = _split_citations(text)
         head_pieces: list[str] = []
+        purpose_pieces: list[str] = []
         if not subject and body_pieces:
             head, rest = _split_head(body_pieces[0])
             head_pieces, body_pieces = [head], [rest, *body_pieces[1:]]
+            folded = fold(text)
+            purpose = purpose_clause(folded) if len(folded) == len(text) else None
+            purpose_pieces = [text[purpose[0]:purpose[1]]] if purpose else []
         zones = [_zone("subject", [nfc(subject)] if subject else []), _zone("head", head_pieces),
-                 _zone("body", body_pieces), _zone("citation", citation_pieces)]
+                 _zone("purpose", purpose_pieces), _zone("body", body_pieces), _zone("citation", citation_pieces)]
         hits = [hit for zone in zones for hit in self._find(zone, fuzzy=zone.name != "citation")]
+        titled = {h.key for h in hits if h.zone in _TITLE_ZONES}
         code = nfc(doc_type) if doc_type else None  # canonical ND 30 codes: HĐ (hợp đồng) is not HD (hướng dẫn)
         tags = []
-        for order, (indicator, evidence, keys) in enumerate(self._signatures):
+        for order, (indicator, evidence, item, keys, unless) in enumerate(self._signatures):
+            if unless & titled:
+                continue  # the title says the document is about something else ("kế hoạch đánh giá công tác PCTN")
             score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind)
+            if item is not None and score:
+                why = (f"mục {item.id}: {item.name}", *why)
             if score >= self.threshold:
                 tags.append((score, order, indicator.id, why))
         best: dict[str, tuple[float, int, str, tuple[str, ...]]] = {}
@@ -196,13 +211,14 @@ class Tagger:
     def _score(self, evidence: Evidence, hits: list[_Hit], doc_type: str | None,
                issuer_kind: str | None) -> tuple[float, tuple[str, ...]]:
         kept = _distinct(hits)
-        subject = [h for h in kept if h.zone in ("subject", "head")]
+        subject = [h for h in kept if h.zone in _TITLE_ZONES]
         body = [h for h in kept if h.zone == "body" and h.key not in {s.key for s in subject}]
         seen = {h.key for h in subject} | {h.key for h in body}
         citation = [h for h in kept if h.zone == "citation" and h.key not in seen]
         score = 0.0
         if subject:
-            score += (SUBJECT_HIT if subject[0].zone == "subject" else HEAD_HIT) * max(_weight(h) for h in subject)
+            strong = any(h.zone != "head" for h in subject)  # the subject, or the document's own "… như sau:"
+            score += (SUBJECT_HIT if strong else HEAD_HIT) * max(_weight(h) for h in subject)
             score += min(SUBJECT_MORE_MAX, SUBJECT_MORE * (_independent(subject) - 1))
         if body:
             score += min(BODY_MAX, BODY_FIRST * max(_weight(h) for h in body)
@@ -224,6 +240,9 @@ class Tagger:
         if issuer_kind and issuer_kind in evidence.issuer_kinds:
             score += ISSUER_MATCH
             why.append(f"cơ quan ban hành ({issuer_kind}) khớp")
+        elif issuer_kind == "CENTRAL":
+            score *= CENTRAL_FACTOR
+            why.append("văn bản của cơ quan trung ương, không phải minh chứng của đơn vị")
         return round(min(1.0, max(0.0, score)), 3), tuple(why)
 
     def _reason(self, hit: _Hit) -> str:
@@ -282,9 +301,16 @@ def _fuzzy_hit(phrase: _Phrase, zone: _Zone) -> _Hit | None:
     score = round(fuzz.ratio(phrase.key, candidate))
     budget = max(1, len(phrase.key) // FUZZY_EDIT_EVERY)
     if (score < FUZZY_CUTOFF or _BREAK in words or Levenshtein.distance(phrase.key, candidate) > budget
-            or any(len(w) <= 2 and w not in words for w in phrase.words)):
+            or any(len(w) <= 2 and w not in words for w in phrase.words) or _other_word(phrase.words, words)):
         return None
     return _Hit(phrase.key, zone.name, start, end, score, " ".join(zone.shown[start:end]))
+
+
+def _other_word(wanted: tuple[str, ...], found: tuple[str, ...]) -> bool:
+    """Whether a fuzzy occurrence replaces a word by another one rather than damaging its letters: word for word,
+    more than one edit per three letters ("tỉnh" read where the text says "thành" is another place, not OCR)."""
+    return len(wanted) == len(found) and any(
+        Levenshtein.distance(w, f) > max(1, len(w) // 3) for w, f in zip(wanted, found, strict=True))
 
 
 def _zone(name: str, pieces: list[str]) -> _Zone:

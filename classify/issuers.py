@@ -1,7 +1,7 @@
 """Kind of the body that issued a document, from the agency names in its header.
 
 ``issuer_kind("SỞ NỘI VỤ", "UBND TỈNH ĐẮK LẮK")`` → ``"SO"``. The kinds are the unit kinds and issuer kinds of the
-index set (SO, HUYEN, XA, CA, VKS, TA, THADS, MTTQ, TTT, UBND_TINH, PARTY, TTCP). Names are compared folded (no
+index set (SO, HUYEN, XA, CA, VKS, TA, THADS, MTTQ, TTT, UBND_TINH, PARTY, TTCP, CENTRAL). Names are compared folded (no
 case, no tone marks, đ→d) with punctuation and line breaks made single spaces, so "UỶ BAN NHÂN\\nDÂN" and
 "uy ban nhan dan" are the same; a few long stems ("ủy ban nhân dân", "viện kiểm sát", …) are also recognised with
 an OCR letter error or two. The issuer's own name decides; when it says nothing (a "Phòng …" or "Văn phòng"), the
@@ -50,9 +50,17 @@ _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in ISSUER_PATTER
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# The Government, the Prime Minister, the Government Office and the ministries themselves (not a department under a
+# ministry, such as a Cục Thuế, which is judged by its own name): CENTRAL, whose documents are no unit's evidence.
+# Matched at the start of the name: a header run into the quốc hiệu ("Thủ Tướng Chính Phủ Cộng") still counts.
+_CENTRAL_BODY = re.compile(r"(?:thu tuong chinh phu|chinh phu|van phong chinh phu|quoc hoi|bo (?!chi huy|doi)\w+)\b")
+
+
 def issuer_kind(issuer: str | None, parent: str | None) -> str | None:
     """Kind of the issuing body, or None when the names say nothing we know."""
     name = _normalise(issuer)
+    if _CENTRAL_BODY.match(name):
+        return "CENTRAL"
     kind = _match(name)
     if kind is None and parent:
         # the parent line first (a district's office), then after (a header split in the wrong place)

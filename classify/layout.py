@@ -61,3 +61,28 @@ def is_header_line(line: str) -> bool:
     return any(Levenshtein.normalized_similarity(folded, target) >= 0.8 or target.startswith(folded)
                and len(folded) >= 8 for target in (QUOC_HIEU, letters(TIEU_NGU), DANG, "cong hoa xa hoi",
                                                     "chu nghia viet nam"))
+
+
+# The document's own statement of what it is, closing its preamble: "…, UBND tỉnh ban hành Kế hoạch thực hiện công
+# tác PCTN năm 2026 như sau:", "Sở Lao động … thông báo lịch tiếp công dân năm 2022 như sau:".
+_AS_FOLLOWS = re.compile(r"\bnhu\s+sau\s*:")
+_PURPOSE_VERB = re.compile(
+    r"\b(?:(ban hanh|xay dung)\s+(?=ke hoach|chuong trinh|quyet dinh|huong dan|quy che|quy dinh|phuong an|de an)"
+    r"|(thong bao|bao cao|huong dan)\s+(?!so\b|ngay\b|cua\b))")
+PURPOSE_SPAN = 400
+PURPOSE_WITHIN = 4000
+
+
+def purpose_clause(folded: str) -> tuple[int, int, str] | None:
+    """(start, end, verb) of the purpose clause in a folded text: from the last of "ban hành", "xây dựng", "thông
+    báo", "báo cáo", "hướng dẫn" before the first "như sau:" (at most ``PURPOSE_SPAN`` characters back, within the
+    first ``PURPOSE_WITHIN``) to that "như sau"; None when there is none."""
+    end = _AS_FOLLOWS.search(folded, 0, PURPOSE_WITHIN)
+    if end is None:
+        return None
+    start = max(0, end.start() - PURPOSE_SPAN)
+    verbs = [m for m in _PURPOSE_VERB.finditer(folded, start, end.start())
+             if not re.search(r"[;]|\bcan cu\b", folded[m.start():end.start()])]
+    if not verbs:
+        return None
+    return verbs[-1].start(), end.start(), verbs[-1].group(1) or verbs[-1].group(2)

@@ -27,6 +27,9 @@ SYMBOL = re.compile(r"(?P<num>[0-9OolI]{1,6})\s*(?P<rest>(?:/\s*\d{4}\s*)?/\s*[^
 # "…, ngày 05 tháng 01 năm 2025" on the folded text; line breaks anywhere; OCR's O/l for 0/1.
 # "CHÍNH PHỦ____ Số: 172/2025/NĐ-CP | CỘNG HÒA …" (a header flattened into one line): needs the colon.
 SO_INLINE = re.compile(r"\bs[o6]\s*:\s*\d")
+# A court judgment: "Bản án số: 12/2024/HS-ST" and, under it, "Ngày: 15-3-2024" (Nghị quyết 05/2017/NQ-HĐTP forms).
+JUDGMENT_NO = re.compile(r"^\s*ban\s+an\s+s[o6]\s*:?\s*\d")
+JUDGMENT_DATE = re.compile(r"^\s*ngay\s*:?\s*(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})\s*$")
 DATE = re.compile(r"ngay\s*(?P<d>[0-9OolI]{1,2})\s*thang\s*(?P<m>[0-9OolI]{1,2})\s*nam\s*(?P<y>[0-9OolI]{4})")
 AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]\s*\S", re.IGNORECASE)
 _DIGITS = str.maketrans("OolI", "0011")
@@ -53,10 +56,10 @@ def find_symbol(lines: list[str], limit: int = HEADER_LINES) -> tuple[str | None
     """(number, symbol, line index) from the "Số:" line of the header."""
     for i, line in enumerate(lines[:limit]):
         folded = fold(line)
-        m = SO_LINE.match(folded) or SO_INLINE.search(folded)
+        m = SO_LINE.match(folded) or SO_INLINE.search(folded) or JUDGMENT_NO.match(folded)
         if not m:
             continue
-        start = m.start() + folded[m.start():].index("s") + 2
+        start = m.start() + folded[m.start():].index("s", 5 if m.re is JUDGMENT_NO else 0) + 2
         found = SYMBOL.search(line, start)
         if not found:
             continue
@@ -82,6 +85,13 @@ def find_date(lines: list[str], start: int = 0, limit: int = HEADER_LINES) -> tu
         except ValueError:
             continue
         return issued, _place(before.rstrip()[:-1])
+    for line in window:  # a court judgment's "Ngày: 15-3-2024" under its number
+        m = JUDGMENT_DATE.match(fold(line))
+        if m:
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"])), None
+            except ValueError:
+                continue
     return None, None
 
 
@@ -152,6 +162,24 @@ def find_subject(lines: list[str], title_index: int | None, symbol_index: int | 
             break
     subject = " ".join(" ".join(parts).split())
     return subject or None
+
+
+_AGENCY_START = ("uy ban", "ubnd", "so ", "phong ", "hoi dong", "ban ", "thanh tra", "cong an", "toa an",
+                 "vien kiem sat", "chinh phu", "bo ", "dang ", "nhan danh", "kinh gui")
+
+
+def _untitled_subject(lines: list[str], symbol_index: int) -> str | None:
+    """A page without a separate type line ("KẾ HOẠCH" lost or never printed): the capitalised line right under
+    the number and date ("THỰC HIỆN CÔNG TÁC PHÒNG, CHỐNG THAM NHŨNG, TIÊU CỰC NĂM 2026") is the trích yếu."""
+    for i in range(symbol_index + 1, min(len(lines), symbol_index + 5)):
+        text = lines[i].strip()
+        folded = fold(text)
+        if not text or DATE.search(folded) or JUDGMENT_DATE.match(folded) or is_header_line(text):
+            continue
+        if is_upper(text) and len(text.split()) >= 3 and not folded.startswith(_AGENCY_START):
+            return find_subject(lines, i - 1, None)
+        return None
+    return None
 
 
 def _opens_body(folded: str) -> bool:
@@ -271,6 +299,8 @@ def extract(lines: list[str], title_index: int | None = None, subject_on_title: 
     issuer = bodies[-1] if bodies else None
     parent = bodies[-2] if len(bodies) > 1 else None
     subject = subject_on_title or find_subject(lines, title_index, symbol_index)
+    if subject is None and title_index is None and symbol_index is not None:
+        subject = _untitled_subject(lines, symbol_index)
     authority, title, signer = find_signature(lines)
     party = bool(symbol and re.match(r"^\d+-", symbol)) or any(
         letters(line) == DANG for line in lines[:HEADER_LINES])

@@ -175,15 +175,16 @@ def requirements_for(plan: Plan, unit: Unit, index_set: IndexSet) -> list[Requir
     default = plan.deadlines.get(unit.kind)
     out: list[Requirement] = []
     for ind in index_set.indicators():
-        if unit.kind not in ind.unit_kinds or not ind.evidence or plan.excluded(ind.id):
+        evidence = [ev for ev, _ in ind.signatures()]
+        if unit.kind not in ind.unit_kinds or not evidence or plan.excluded(ind.id):
             continue
-        windows = {_FROM_INDEX_WINDOW.get(ev.window, "in_period") for ev in ind.evidence}
+        windows = {_FROM_INDEX_WINDOW.get(ev.window, "in_period") for ev in evidence}
         special = next((d for d in plan.indicator_deadlines
                         if d.indicator == ind.id and unit.kind in d.unit_kinds), None)
         basis = f"Bộ chỉ số {index_set.id}" + (f"; hạn nộp: {special.basis}" if special else "")
         out.append(Requirement(
             id=ind.id, name=ind.name, indicators=(ind.id,),
-            doc_types=tuple(dict.fromkeys(t for ev in ind.evidence for t in ev.doc_types)),
+            doc_types=tuple(dict.fromkeys(t for ev in evidence for t in ev.doc_types)),
             window="period_report" if "period_report" in windows else "in_period",
             deadline=special.deadline if special else default, basis=basis, source="index-set",
             reject_late=special.reject_late if special else False,

@@ -57,7 +57,9 @@ SHORTER = ((re.compile(r"phòng,? chống tham nhũng", re.I), "PCTN"),
            (re.compile(r"cán bộ, công chức, viên chức", re.I), "CBCCVC"),
            (re.compile(r"doanh nghiệp, tổ chức( khu vực)? ngoài [Nn]hà nước"), "DN, tổ chức ngoài NN"),
            (re.compile(r"Ủy ban nhân dân"), "UBND"),
-           (re.compile(r"\s*\([^)]*\)"), ""))
+           (re.compile(r"\s*\([^)]*\)"), ""),
+           # the published names open with "Kết quả (thực hiện) …" / "Thực hiện (việc, công tác) …"
+           (re.compile(r"^(?:Kết quả(?: thực hiện)?|Thực hiện(?: việc| công tác)?) (?=\w)"), ""))
 SHORT_CHARS = 28
 
 
@@ -73,6 +75,7 @@ def short_name(name: str, limit: int = SHORT_CHARS) -> str:
     for pattern, replacement in SHORTER:
         short = pattern.sub(replacement, short)
     short = short.strip() or name
+    short = short[:1].upper() + short[1:]
     if len(short) <= limit:
         return short
     cut = short[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–")

@@ -16,8 +16,8 @@ from pipelines.samples.inbox import Manifest
 
 # What each sample document is evidence of (the examples); the first id must be among the tags.
 EXPECTED_INDICATORS = {
-    "01": "A.1.1", "02": "B.1.7", "03": "B.1.10", "04": "A.2.2", "05": "B.1.8", "06": "B.1.9",
-    "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.3", "11": "C.1.3",
+    "01": "A.1.2", "02": "B.1.7", "03": "B.1.10", "04": "A.2.1", "05": "B.1.8", "06": "B.1.9",
+    "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.2", "11": "C.1.3",
 }
 
 
@@ -104,7 +104,7 @@ def test_documents_table(ingested):
 def test_corrections_survive_reclassification_and_are_audited(home_copy):
     doc = next(r for r in export(home_copy) if r["symbol"] == "15/KH-SNV")
     proc = run_cli("--home", str(home_copy), "correct", doc["id"], "--type", "BC", "--indicator", "+D.1.1",
-                   "--indicator", "-A.1.1", "--issued", "2023-12-01", "--note", "sai loại", "--by", "Trần Thị Hà",
+                   "--indicator", "-A.1.2", "--issued", "2023-12-01", "--note", "sai loại", "--by", "Trần Thị Hà",
                    check_codes=(0,))
     assert "doc_type: 'KH' → 'BC'" in proc.stdout
     run_cli("--home", str(home_copy), "classify", "--all", check_codes=(0,))
@@ -112,14 +112,14 @@ def test_corrections_survive_reclassification_and_are_audited(home_copy):
     assert again["doc_type"] == "BC" and again["doc_type_name"] == "Báo cáo"
     assert again["issued"] == "2023-12-01" and again["in_period"] is False
     ids = [t["id"] for t in again["indicators"]]
-    assert "D.1.1" in ids and "A.1.1" not in ids
+    assert "D.1.1" in ids and "A.1.2" not in ids
     assert {m["field"] for m in again["corrected"]} == {"doc_type", "issued", "indicator:D.1.1",
-                                                        "indicator:A.1.1"}
+                                                        "indicator:A.1.2"}
     assert all(m["who"] == "Trần Thị Hà" and m["note"] == "sai loại" for m in again["corrected"])
     log = json.loads(run_cli("--home", str(home_copy), "audit", doc["id"], "--json", check_codes=(0,)).stdout)
     assert [(e["field"], e["before"], e["after"]) for e in log] == [
         ("doc_type", "KH", "BC"), ("issued", doc["issued"], "2023-12-01"), ("indicator:D.1.1", False, True),
-        ("indicator:A.1.1", True, False)]
+        ("indicator:A.1.2", True, False)]
     untouched = [r for r in export(home_copy) if r["id"] != doc["id"]]
     assert all(r["corrected"] == [] for r in untouched)
 

@@ -197,7 +197,7 @@ def test_sample_inbox_gaps(ingested):
     got = cells(report)
     assert got[("Sở Nội vụ", "B.1.7")] == "present"  # KH 38/KH-SNV
     assert got[("Sở Nội vụ", "SNV.CT10")] == "missing"  # the plan wants a KH; the sample has a BC
-    assert got[("Sở Tư pháp", "A.2.2")] == "present"
+    assert got[("Sở Tư pháp", "A.2.1")] == "present"  # KH rà soát văn bản QPPL
     assert got[("Sở Tư pháp", "B.1.9")] == "late"  # the CV was sent on 21/3/2025, after 15/3
     assert got[("UBND huyện Krông Pắc", "X.2")] == "present"  # sent 20/8/2025, before 31/8
     assert got[("UBND huyện Krông Pắc", "B.1.4")] == "late"  # phone photos sent 26/3/2025

@@ -54,7 +54,7 @@ def test_deadlines(plan: Plan, index_set: IndexSet) -> None:
                                                                                        "period_report")
     assert "31/8/2025" in by_id["X.2"].basis and by_id["X.2"].basis.startswith("Bộ chỉ số paca-2024")
     assert (by_id["X.3"].deadline, by_id["X.3"].reject_late) == (date(2025, 8, 31), False)
-    assert by_id["A.1.1"].deadline == march_20 and not by_id["A.1.1"].reject_late
+    assert by_id["A.1.2"].deadline == march_20 and not by_id["A.1.2"].reject_late
 
 
 def test_units_per_kind(plan: Plan) -> None:
@@ -78,7 +78,7 @@ def test_duties(plan: Plan) -> None:
     assert (duty["SNV.CT10"].indicators, duty["SNV.CT10"].doc_types) == (("B.1.10",), ("KH",))
     assert (duty["SNV.KL"].indicators, duty["SNV.KL"].doc_types, duty["SNV.KL"].window) == (("C.2.1",), ("BC",),
                                                                                             "period_report")
-    assert duty["STP.RSVB"].indicators == ("A.2.2",)
+    assert duty["STP.RSVB"].indicators == ("A.2.1",)
     assert (duty["STC.HD"].indicators, duty["STC.BC"].indicators) == (("B.2.1",), ("B.2.2",))
     for agency in ("CA.BC", "VKS.BC", "TA.BC"):
         assert duty[agency].indicators == ("C.1.3", "C.2.2", "D.2.1")
@@ -151,8 +151,11 @@ def test_requirement_counts(plan: Plan, index_set: IndexSet) -> None:
         reqs = requirements_for(plan, unit, index_set)
         assert [r.id for r in reqs][: len(reqs) - n_duties] == _from_index(index_set, unit.kind), name
         assert [r.source for r in reqs].count("plan") == n_duties, name
-    assert len(requirements_for(plan, plan.unit_for("Công an tỉnh"), index_set)) == 4
-    assert len(requirements_for(plan, plan.unit_for("Cục THADS"), index_set)) == 2
+    # B.1.1 (publicity, scored over all 38 units in 2023), C.1.3, C.2.2, D.2.1 and the plan's report
+    assert [r.id for r in requirements_for(plan, plan.unit_for("Công an tỉnh"), index_set)] == [
+        "B.1.1", "C.1.3", "C.2.2", "D.2.1", "CA.BC"]
+    assert [r.id for r in requirements_for(plan, plan.unit_for("Cục THADS"), index_set)] == ["B.1.1", "D.2.2",
+                                                                                            "THADS.BC"]
     assert requirements_for(plan, plan.unit_for("Thanh tra tỉnh"), index_set) == []
 
 
@@ -167,9 +170,9 @@ def test_only_so_noi_vu_gets_its_duties(plan: Plan, index_set: IndexSet) -> None
 
 def test_requirement_fields(plan: Plan, index_set: IndexSet) -> None:
     so = {r.id: r for r in requirements_for(plan, plan.unit_for("Sở Tư pháp"), index_set)}
-    assert (so["A.2.2"].doc_types, so["A.2.2"].window, so["A.2.2"].basis) == (("KH", "QĐ", "CV", "BC"), "in_period",
+    assert (so["A.2.1"].doc_types, so["A.2.1"].window, so["A.2.1"].basis) == (("KH", "QĐ", "CV", "BC"), "in_period",
                                                                                "Bộ chỉ số paca-2024")
-    assert so["A.1.1"].window == "in_period"  # early_year
+    assert so["A.1.2"].window == "in_period"  # early_year
     assert so["B.1.9"].window == "period_report"  # year_end
     assert so["X.1"].window == "period_report"  # periodic
     assert so["STP.RSVB"].deadline == date(2025, 3, 15) and so["STP.RSVB"].source == "plan"
@@ -369,3 +372,17 @@ def test_save_and_load_units(plan: Plan, tmp_path: Path) -> None:
     assert load_units(db, plan.id) == mine
     save_units(db, [], plan.id)
     assert load_units(db, plan.id) is None
+
+
+def test_the_2023_plan_uses_the_2023_set_and_counts_38_units_for_publicity() -> None:
+    plan23 = load_plan("daklak-2023")
+    index_set = load_index_set(plan23.index_set)
+    assert (plan23.index_set, index_set.year, plan23.period_from, plan23.period_to) == (
+        "paca-2023", 2023, date(2022, 12, 16), date(2023, 12, 31))
+    assert set(plan23.deadlines.values()) == {date(2024, 5, 20)} and plan23.duties == ()
+    # TTCP scored Đắk Lắk's publicity (B.1.1) over 38 units: 19 sở + 15 huyện + 4 judicial agencies
+    asked = [u for u in plan23.units if any(r.id == "B.1.1" for r in requirements_for(plan23, u, index_set))]
+    assert len(asked) == 38
+    district = {r.id for r in requirements_for(plan23, plan23.unit_for("Krông Pắc"), index_set)}
+    assert {"A.1.1", "A.1.2", "A.2.5", "B.1.1"} <= district
+    assert not {"A.2.4", "B.1.2"} & district  # the provincial chairman's reception, PAR INDEX: from no unit

@@ -226,7 +226,7 @@ def test_gap_matrices_per_unit_kind_with_their_own_requirements_first(app):
     for kind in ("Sở, ban, ngành", "UBND cấp huyện", "Các cơ quan khác", "Công an tỉnh"):
         assert kind in page
     so_columns = re.findall(r'<span class="code">([^<]+)</span>', tables["SO"])
-    assert so_columns[0] == "A.1.0" and so_columns[-1].startswith(("SNV.", "STP.", "STC."))  # one unit's duties last
+    assert so_columns[0] == "A.1.1" and so_columns[-1].startswith(("SNV.", "STP.", "STC."))  # one unit's duties last
     assert '<span class="short">Kiểm soát tài sản, thu nhập</span>' in tables["SO"]
     others = tables["KHAC"]
     police_row = re.search(r'<tr[^>]*>\s*<th scope="row" class="unitname"><a[^>]*>Công an tỉnh</a>.*?</tr>',
