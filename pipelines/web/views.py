@@ -146,14 +146,15 @@ class PageView:
 def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | None,
               original: tuple[int, int] | None = None, lang: str = DEFAULT_LANG) -> PageView:
     """One page for display (its error in ``lang``); ``original`` is its raster size when the caller already
-    knows it."""
+    knows it. The page may be in any part of the document (its row names its file)."""
     text = row["text"] or ""
-    original = original or images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
+    part = doc.part_of(row["sha256"])
+    original = original or images.raster_size(home.blob_path(part.sha256), part.kind, row["n"], part.dpi)
     size = images.display_size(original)
     words = loads(row["words"], [])
     boxes = images.word_boxes(words, loads(row["matrix"], None), original, query) if query else []
     hits = len(find_matches(text, query)) if query else 0
-    return PageView(row["n"] - doc.first_page + 1, row["n"], row["method"], row["confidence"], text,
+    return PageView(doc.page_number(row["sha256"], row["n"]), row["n"], row["method"], row["confidence"], text,
                     images.marked_text(text, query), hits, size[0], size[1], boxes,
                     stored_message(row["error_code"], row["error"], lang))
 
@@ -193,7 +194,8 @@ def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None
     record = docs.document_record(db, doc.id).to_export()
     query = query_or_none(q)
     rows = docs.page_rows(db, doc)
-    sizes = images.raster_sizes(home.blob_path(doc.sha256), doc.kind, [row["n"] for row in rows], doc.dpi)
+    sizes = [size for part in doc.parts for size in images.raster_sizes(
+        home.blob_path(part.sha256), part.kind, [r["n"] for r in rows if r["sha256"] == part.sha256], part.dpi)]
     pages = [page_view(home, doc, row, query, size, lang) for row, size in zip(rows, sizes, strict=True)]
     names = docs.indicator_names(active_index_set(db))
     return {"doc": doc, "record": record, "pages": pages, "indicator_names": names, "q": q or "",
