@@ -1,11 +1,14 @@
-"""The page job run by an executor's workers: raster → cache lookup → clean → OCR → cache store.
+"""The page job run by an executor's workers: raster → page of a photo → cache lookup → clean → OCR → cache store.
 
 A task names its page by content (sha256 + page number); the worker resolves the original through the
 :class:`~pipelines.executors.blobs.BlobSource` and knows its OCR cache folder from its start, so the same task
 could run on another machine. Each worker creates its OCR engine once, on its first page, and keeps it.
 
 The OCR cache key is sha256(raster pixels) + engine id (for tesseract: version, model digest, settings) +
-preprocessing version: a page is never OCRed twice with the same engine, whichever file it came from.
+preprocessing version: a page is never OCRed twice with the same engine, whichever file it came from. The
+pixels are those of the page after :func:`ingest.perspective.rectify` (a phone photo's page cut out and
+made rectangular; a scan, where the page fills the frame, unchanged), and the cache holds the result on
+them: the photo's own homography is chained onto the stored matrix after the lookup, never stored.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ingest import engines
 from ingest.engines import OcrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, raster
+from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, rotate_half
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
@@ -86,13 +90,14 @@ class PageWorker:
         start = time.perf_counter()
         try:
             engine = self.engine(task.settings)
-            image = raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit)
+            page_of = rectify(raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit))
+            image = page_of.image  # a phone photo's page cut out and made rectangular; anything else as it was
             key = cache_key(image.tobytes(), image.shape, engine.id())
             path = self.cache_dir / key[:2] / f"{key}.json"
             if path.exists():
                 try:
                     page = json.loads(path.read_text(encoding="utf-8"))
-                    return PageResult(task.sha256, task.n, True, page=page, cached=True,
+                    return PageResult(task.sha256, task.n, True, page=page_of.compose(page), cached=True,
                                       seconds=time.perf_counter() - start)
                 except (OSError, ValueError):
                     pass  # a damaged cache entry is redone
@@ -101,7 +106,8 @@ class PageWorker:
             ocr, cleaned = _ocr_upright(engine, cleaned)
             page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
             _write_cache(path, page)
-            return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
+            return PageResult(task.sha256, task.n, True, page=page_of.compose(page),
+                              seconds=time.perf_counter() - start)
         except (PageError, OcrError) as exc:
             return PageResult.failed(task, exc.code, str(exc), time.perf_counter() - start)
         except MemoryError:
