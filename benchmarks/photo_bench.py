@@ -7,7 +7,9 @@ report photographed N more times with other seeds. Each page is read twice by th
 with the configured OCR engine (tesseract ``Vietnamese`` by default), no OCR cache:
 
   without   raster → clean (ingest/preprocess.py) → OCR                 (what the pipeline did before)
-  with      raster → rectify (ingest/perspective.py) → clean → OCR      (what the page job does now)
+  native    raster → rectify, the page kept at the photo's resolution → clean → OCR
+  with      raster → rectify (ingest/perspective.py: enlarged to A4 at 300 dpi) → clean → OCR
+                                                                        (what the page job does now)
 
 and compared with the rendered page's lines: strict CER (:func:`ingest.text.cer`, reading order counts)
 and any-order CER (:func:`ingest.text.cer_any_order`), weighted by page length; the worst page; mean word
@@ -36,6 +38,8 @@ from ingest.text import cer, cer_any_order, squash
 from pipelines.samples.inbox import phone_photos
 from pipelines.samples.spec import load_specs
 
+VARIANTS = ("without", "native", "with")
+
 
 def read(engine: engines.OcrEngine, image: np.ndarray) -> tuple[str, float | None]:
     page = engine.recognise(clean(image).image)
@@ -53,8 +57,8 @@ def measure(seeds: list[int]) -> list[dict]:
             fixed = rectify(raw)
             seconds = time.perf_counter() - start
             row = {"seed": seed, "page": n, "chars": len(squash(" ".join(page.lines))), "steps": fixed.steps,
-                   "rectify_s": round(seconds, 3)}
-            for name, image in (("without", raw), ("with", fixed.image)):
+                   "rectify_s": round(seconds, 3), "size": fixed.image.shape[:2]}
+            for name, image in (("without", raw), ("native", rectify(raw, 0).image), ("with", fixed.image)):
                 text, conf = read(engine, image)
                 row[name] = {"cer": cer("\n".join(page.lines), text), "cer_any_order": cer_any_order(page.lines, text),
                              "confidence": conf}
@@ -67,7 +71,7 @@ def measure(seeds: list[int]) -> list[dict]:
 def summary(rows: list[dict]) -> dict:
     chars = sum(r["chars"] for r in rows) or 1
     out = {}
-    for name in ("without", "with"):
+    for name in VARIANTS:
         out[name] = {
             "cer": sum(r[name]["cer"] * r["chars"] for r in rows) / chars,
             "cer_any_order": sum(r[name]["cer_any_order"] * r["chars"] for r in rows) / chars,
@@ -89,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     figs = summary(rows)
     print_table(["", "strict CER", "any-order CER", "worst page (strict)", "mean confidence"],
                 [[name, pct(figs[name]["cer"]), pct(figs[name]["cer_any_order"]), pct(figs[name]["worst_page_cer"]),
-                  f"{figs[name]['confidence']:.1f}"] for name in ("without", "with")],
+                  f"{figs[name]['confidence']:.1f}"] for name in VARIANTS],
                 title=f"{figs['pages']} photographed pages, {figs['chars']} characters; perspective corrected on "
                       f"{figs['corrected_pages']}; corner search + warp {figs['rectify_s_mean']:.2f} s/page")
-    per_page = [[r["seed"], r["page"], pct(r["without"]["cer"]), pct(r["with"]["cer"]),
-                 pct(r["without"]["cer_any_order"]), pct(r["with"]["cer_any_order"])] for r in rows]
-    print_table(["seed", "page", "strict without", "strict with", "any-order without", "any-order with"], per_page,
-                title="per page")
+    per_page = [[r["seed"], r["page"], *(pct(r[v]["cer"]) for v in VARIANTS),
+                 *(pct(r[v]["cer_any_order"]) for v in VARIANTS)] for r in rows]
+    print_table(["seed", "page", *(f"strict {v}" for v in VARIANTS), *(f"any-order {v}" for v in VARIANTS)],
+                per_page, title="per page")
     write_json(args.json, {"summary": figs, "pages": rows})
     return 0
 

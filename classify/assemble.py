@@ -99,3 +99,29 @@ def _document(run: list[tuple[FilePages, Segment]]) -> Assembled:
     found = find_attachments(list(texts), 1, len(texts))
     attachments = tuple(dataclasses.replace(a, first_page=a.first_page + shift) for a in found)
     return Assembled(parts, why, attachments, texts)
+
+
+def affected(starts: Sequence[bool], wanted: Sequence[bool]) -> list[tuple[int, int]]:
+    """Which files of a folder (in reading order) must be read again when the ``wanted`` ones are (new, or
+    asked for), as runs ``(first, last)`` of indices, inclusive: the run of each wanted file and the run
+    before it (a new file may take over files that continued the previous document, whose facts then change),
+    a run being a file whose first page ``starts`` a document (or the folder's first file) and the files
+    after it that do not. Documents never cross from one run into another, so each run can be read alone
+    and the documents of the other files stay as they are."""
+    n = len(starts)
+    mark = [False] * n
+    for i in (i for i in range(n) if wanted[i]):
+        first = max(i - 1, 0)
+        while first > 0 and not starts[first]:
+            first -= 1
+        last = i
+        while last + 1 < n and not starts[last + 1]:
+            last += 1
+        mark[first:last + 1] = [True] * (last + 1 - first)
+    ranges: list[tuple[int, int]] = []
+    for i in range(n):
+        if mark[i] and (not ranges or ranges[-1][1] != i - 1 or starts[i]):
+            ranges.append((i, i))
+        elif mark[i]:
+            ranges[-1] = (ranges[-1][0], i)
+    return ranges

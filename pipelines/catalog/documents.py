@@ -97,6 +97,13 @@ def done_file_places(db: sqlite3.Connection) -> list[FilePlace]:
     return [FilePlace(r["sha256"], r["location"], r["source"], r["unit"]) for r in rows]
 
 
+def first_page_texts(db: sqlite3.Connection, shas: Sequence[str]) -> dict[str, str]:
+    """The text of page 1 of each file (files without pages are left out)."""
+    marks = ",".join("?" * len(shas))
+    return {r[0]: r[1] or "" for r in db.execute(f"SELECT sha256, text FROM pages WHERE n=1 AND sha256 IN ({marks})",
+                                                 list(shas))}
+
+
 def page_texts(db: sqlite3.Connection, sha256: str) -> list[str]:
     return [r[0] or "" for r in db.execute("SELECT text FROM pages WHERE sha256=? ORDER BY n", (sha256,))]
 

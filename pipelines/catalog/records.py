@@ -78,7 +78,7 @@ class SourcePart:
         """The parts of an export's ``source_pages``: a list of parts, or the ``[first, last]`` pair of an
         export written before documents could span files (the record's own file)."""
         if isinstance(data, list | tuple) and len(data) == 2 and all(isinstance(v, int) for v in data):
-            return (cls(record["sha256"], record.get("source"), data[0], data[1]),)
+            return (cls(record.get("sha256"), record.get("source"), data[0], data[1]),)
         return tuple(cls(p["sha256"], p.get("source"), p["pages"][0], p["pages"][1]) for p in data or ())
 
 

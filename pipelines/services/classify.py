@@ -4,8 +4,9 @@ Runs in the main process after a batch's pages (it takes milliseconds per docume
 when it is done and is in no classified document yet, or when asked again (``minhchung classify``).
 The done files of one folder of one unit are read together, in natural name order
 (:mod:`classify.assemble`): a file whose first page has no header block continues the previous file's
-document. When one file of a folder is classified, the whole folder is; its documents are replaced in one
-transaction, and reviewers' corrections, which live in their own table, are never touched.
+document. When a file of a folder is classified, so are the files its documents may share pages with; their
+documents are replaced in one transaction, and reviewers' corrections, which live in their own table, are
+never touched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from classify.assemble import FilePages, assemble, natural_key
+from classify.assemble import FilePages, affected, assemble, continues_previous, natural_key
 from classify.facts import document_facts
 from classify.indexset import IndexSet
 from classify.indicators import Tagger, in_period
@@ -55,7 +56,8 @@ def folders(places: list[FilePlace]) -> list[list[FilePlace]]:
 
 
 def classify_group(db: sqlite3.Connection, group: list[FilePlace], classifier: Classifier) -> int:
-    """(Re)make the documents of the done files of one folder, read in order; returns how many."""
+    """(Re)make the documents of done files of one folder, read in order (a whole folder, or a range of it
+    that begins and ends where documents do); returns how many."""
     files = [FilePages(p.sha256, posixpath.basename(p.source), tuple(documents.page_texts(db, p.sha256)))
              for p in group]
     made = []
@@ -76,13 +78,20 @@ def classify_group(db: sqlite3.Connection, group: list[FilePlace], classifier: C
 
 def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
                      index_set_ref: str | None = None) -> tuple[list[str], int]:
-    """Classify done files in no classified document (or every done file), each with the other done files
-    of its folder; returns (the sha256s classified, documents made)."""
+    """Classify done files in no classified document (or every done file), each with the files of its folder
+    its documents may share pages with (:func:`classify.assemble.affected`); returns (the sha256s
+    classified, documents made)."""
     wanted = set(documents.files_to_classify(db, everything))
     if not wanted:
         return [], 0
     if classifier is None:
         classifier = Classifier.build(active_index_set(db, index_set_ref))
-    groups = [g for g in folders(documents.done_file_places(db)) if wanted & {p.sha256 for p in g}]
-    made = sum(classify_group(db, g, classifier) for g in groups)
-    return [p.sha256 for g in groups for p in g], made
+    runs = []
+    for folder in folders(documents.done_file_places(db)):
+        if not wanted & {p.sha256 for p in folder}:
+            continue
+        firsts = documents.first_page_texts(db, [p.sha256 for p in folder])
+        starts = [not continues_previous(firsts.get(p.sha256, "")) for p in folder]
+        runs += [folder[a:b + 1] for a, b in affected(starts, [p.sha256 in wanted for p in folder])]
+    made = sum(classify_group(db, run, classifier) for run in runs)
+    return [p.sha256 for run in runs for p in run], made

@@ -141,6 +141,7 @@ class PageView:
     image_height: int
     boxes: list[images.Box] = field(default_factory=list)
     error: str | None = None
+    file: str | None = None  # the page's file name, for a document sent as several files
 
 
 def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | None,
@@ -154,9 +155,10 @@ def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | No
     words = loads(row["words"], [])
     boxes = images.word_boxes(words, loads(row["matrix"], None), original, query) if query else []
     hits = len(find_matches(text, query)) if query else 0
+    source = doc.sources[doc.parts.index(part)] if len(doc.parts) > 1 else None
     return PageView(doc.page_number(row["sha256"], row["n"]), row["n"], row["method"], row["confidence"], text,
                     images.marked_text(text, query), hits, size[0], size[1], boxes,
-                    stored_message(row["error_code"], row["error"], lang))
+                    stored_message(row["error_code"], row["error"], lang), source and source.rsplit("/", 1)[-1])
 
 
 def document_or_404(db: sqlite3.Connection, doc_id: str) -> docs.DocFile:

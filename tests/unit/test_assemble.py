@@ -3,7 +3,7 @@ grouping of the classification service."""
 
 from __future__ import annotations
 
-from classify.assemble import FilePages, Part, assemble, natural_key
+from classify.assemble import FilePages, Part, affected, assemble, continues_previous, natural_key
 from classify.facts import document_facts
 from pipelines.catalog.documents import FilePlace
 from pipelines.services.classify import folder_of, folders
@@ -86,3 +86,30 @@ def test_folders_by_unit_and_folder_in_natural_order() -> None:
     assert sorted([p.sha256 for p in g] for g in folders(places)) == [["a", "c"], ["d"], ["o"], ["z1", "z2"]]
     assert folder_of("/in/x.zip!inner.zip!d/e/1.jpg") == "/in/x.zip!inner.zip!d/e"
     assert folder_of("/tmp/uploads/job1/SNV/1.jpg") == "/tmp/uploads/job1/SNV"
+
+
+def test_only_the_runs_a_new_file_may_change_are_read_again() -> None:
+    #          0     1      2     3     4      5     6
+    starts = [True, False, True, False, True, False, True]
+    none = [False] * 7
+
+    def want(*ks: int) -> list[bool]:
+        return [k in ks for k in range(7)]
+
+    assert affected(starts, none) == []
+    assert affected(starts, want(0)) == [(0, 1)]
+    assert affected(starts, want(3)) == [(2, 3)]  # its run
+    assert affected(starts, want(4)) == [(2, 3), (4, 5)]  # and the run before: it may take over its files
+    assert affected(starts, want(1, 6)) == [(0, 1), (4, 5), (6, 6)]
+    assert affected(starts, [True] * 7) == [(0, 1), (2, 3), (4, 5), (6, 6)]
+    assert affected([False, False, False], want(2)) == [(0, 2)]  # no header anywhere: one run
+
+
+def test_reading_the_affected_runs_alone_gives_the_folder_s_documents() -> None:
+    texts = [header("1/KH-UBND"), BODY, SIGNATURE, header("2/KH-UBND"), BODY, header("3/BC-UBND", "BÁO CÁO")]
+    files = photos(*texts)
+    whole = assemble(files)
+    starts = [not continues_previous(t) for t in texts]
+    for k in range(len(files)):
+        for a, b in affected(starts, [i == k for i in range(len(files))]):
+            assert all(d in whole for d in assemble(files[a:b + 1]))
