@@ -171,7 +171,8 @@ def match(files: list[Rendered], records: list[dict]) -> dict[str, list[int]]:
     for rec in records:
         if rec.get("status") != "done" or not rec.get("source"):
             continue
-        pdf, first = Path(rec["source"]).name, (rec.get("source_pages") or [None])[0]
+        parts = rec.get("source_pages") or [{"pages": [None]}]  # [{"source", "sha256", "pages"}] (issue 14)
+        pdf, first = Path(rec["source"]).name, parts[0]["pages"][0]
         if pdf in starts:
             starts[pdf].append(first)
             by_key[(pdf, first)] = rec

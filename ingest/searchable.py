@@ -61,7 +61,6 @@ def _place_words(pdf: FPDF, page: PageText, scale: float) -> None:
     if not page.words:
         return
     inverse = np.linalg.inv(np.array(page.matrix)) if page.matrix else np.eye(3)
-    angle = -math.degrees(math.atan2(inverse[1, 0], inverse[0, 0]))
     lines: dict[int, list[list]] = {}
     for word in page.words:
         lines.setdefault(word[6], []).append(word)
@@ -73,16 +72,26 @@ def _place_words(pdf: FPDF, page: PageText, scale: float) -> None:
         bottom = max(w[3] + w[5] for w in words)
         heights = sorted(w[5] for w in words)
         size = max(1.0, heights[len(heights) // 2] * scale * 1.25)
-        x, y, _ = inverse @ np.array([left, bottom, 1.0])
+        x, y = back(inverse, left, bottom)
+        x2, y2 = back(inverse, right, bottom)
+        angle = -math.degrees(math.atan2(y2 - y, x2 - x))  # the row on the original: skewed, or in perspective
         text = " ".join(w[0] for w in words)
         pdf.set_font_size(size)
         natural = pdf.get_string_width(text)
         if natural > 0:
-            pdf.set_stretching(max(10.0, min(1000.0, 100.0 * (right - left) * scale / natural)))
+            span = math.hypot(x2 - x, y2 - y)
+            pdf.set_stretching(max(10.0, min(1000.0, 100.0 * span * scale / natural)))
         with pdf.rotation(angle, x * scale, y * scale):
             pdf.text(x * scale, y * scale - size * 0.15, text)
     pdf.set_stretching(100)
     pdf.text_mode = TextMode.FILL
+
+
+def back(inverse: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    """A point of the cleaned image on the original raster (``inverse``: the page matrix inverted; a
+    perspective-corrected photo's matrix is a homography, hence the division)."""
+    px, py, pw = inverse @ np.array([x, y, 1.0])
+    return px / pw, py / pw
 
 
 def _overlay(width_pt: float, height_pt: float, page: PageText) -> PdfReader:
@@ -121,6 +130,19 @@ def searchable_pdf(original: Path, kind: str, pages: list[PageText]) -> bytes:
                     pdf.image(frame, x=0, y=0, w=w_pt, h=h_pt)
                 _place_words(pdf, page, 72.0 / dpi)
         return bytes(pdf.output())
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def searchable_document(parts: list[tuple[Path, str, list[PageText]]]) -> bytes:
+    """One searchable PDF of a document whose pages are in several files: each part ``(original, kind,
+    pages)`` as :func:`searchable_pdf` makes it, one after the other."""
+    if len(parts) == 1:
+        return searchable_pdf(*parts[0])
+    writer = PdfWriter()
+    for original, kind, pages in parts:
+        writer.append(PdfReader(io.BytesIO(searchable_pdf(original, kind, pages))))
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()

@@ -59,7 +59,7 @@ class DocInfo:
             type_confidence=r.doc_type_confidence or 0.0, issued=_date(r.issued),
             indicators={t["id"]: t["score"] for t in r.indicators or ()},
             ocr_confidence=round(sum(conf) / len(conf), 1) if conf else None,
-            pages=len(r.pages) or (r.source_pages[1] - r.source_pages[0] + 1),
+            pages=len(r.pages) or sum(p.count for p in r.source_pages),
             source=r.source, symbol=r.symbol, subject=r.subject, attached=r.attached)
 
 

@@ -179,6 +179,20 @@ CREATE TABLE IF NOT EXISTS remote_tasks (
 );
 """
 
+# Documents that span files (a document sent as one file per page): the parts after a document's first one,
+# whose place stays in documents (sha256, first_page, last_page). seq 1, 2, … in reading order.
+V8 = """
+CREATE TABLE IF NOT EXISTS document_parts (
+    doc_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    first_page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX IF NOT EXISTS document_parts_sha ON document_parts(sha256);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
@@ -198,6 +212,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "web sessions; error codes beside error texts", _script(V5)),
     (6, "documents indexed by issue date (near-duplicates)", _script(V6)),
     (7, "pages sent to remote OCR workers", _script(V7)),
+    (8, "parts of documents that span files", _script(V8)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

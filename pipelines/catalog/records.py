@@ -58,6 +58,31 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class SourcePart:
+    """A run of pages of one file inside a document (a document sent as one file per page has several)."""
+
+    sha256: str
+    source: str | None  # the file's first source, as ``DocumentRecord.source``
+    first: int  # page numbers in the file, 1-based, inclusive
+    last: int
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    def to_export(self) -> dict:
+        return {"source": self.source, "sha256": self.sha256, "pages": [self.first, self.last]}
+
+    @classmethod
+    def from_export(cls, data: object, record: dict) -> tuple[SourcePart, ...]:
+        """The parts of an export's ``source_pages``: a list of parts, or the ``[first, last]`` pair of an
+        export written before documents could span files (the record's own file)."""
+        if isinstance(data, list | tuple) and len(data) == 2 and all(isinstance(v, int) for v in data):
+            return (cls(record.get("sha256"), record.get("source"), data[0], data[1]),)
+        return tuple(cls(p["sha256"], p.get("source"), p["pages"][0], p["pages"][1]) for p in data or ())
+
+
+@dataclass(frozen=True)
 class Correction:
     field: str  # a CORRECTABLE field, indicator:<id> or requirement:<id>
     value: Any  # str, ISO date, or bool for indicator:/requirement:
@@ -74,7 +99,7 @@ class DocumentRecord:
     id: str
     sha256: str
     source: str | None
-    source_pages: tuple[int, int]
+    source_pages: tuple[SourcePart, ...]  # the document's files and pages, in reading order (first: ``sha256``)
     unit: str | None
     received: str | None
     status: str
@@ -119,7 +144,7 @@ class DocumentRecord:
                           for c in data.get("corrected") or ())
         base = {f.name: frozen(data.get(f.name)) for f in dataclasses.fields(cls)
                 if f.name not in ("pages", "corrected")}
-        base["source_pages"] = tuple(data["source_pages"])
+        base["source_pages"] = SourcePart.from_export(data["source_pages"], data)
         base["duplicates"] = base["duplicates"] or ()  # an export of a release before near-duplicates
         base["status"] = data.get("status") or "done"
         return cls(**base, pages=pages, corrected=corrected)
@@ -168,6 +193,8 @@ class DocumentRecord:
                 out["pages"] = [p.to_export() for p in value]
             elif f.name == "corrected":
                 out["corrected"] = [c.to_export() for c in value]
+            elif f.name == "source_pages":
+                out["source_pages"] = [p.to_export() for p in value]
             else:
                 out[f.name] = plain(value)
         return out

@@ -46,7 +46,7 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
         def mark(field: str, text: str, fixed: set[str] = fixed) -> str:
             return f"{text}*" if field in fixed else text
 
-        pages = "-".join(str(p) for p in dict.fromkeys(r["source_pages"]))
+        pages = " + ".join("-".join(str(p) for p in dict.fromkeys(part["pages"])) for part in r["source_pages"])
         inds = ", ".join(t["id"] for t in r["indicators"] or []) or "-"
         table.add_row(r["id"], r["unit"] or "-", pages, mark("doc_type", r["doc_type"] or "?"),
                       mark("symbol", r["symbol"] or "-"), mark("issued", r["issued"] or "-"),

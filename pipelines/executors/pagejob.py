@@ -1,15 +1,19 @@
-"""The page job run by an executor's workers: raster → blank? → cache lookup → clean → OCR → cache store.
+"""The page job run by an executor's workers: raster → page of a photo → blank? → cache lookup → clean → OCR →
+cache store.
 
 A task names its page by content (sha256 + page number); the worker resolves the original through the
 :class:`~pipelines.executors.blobs.BlobSource` and knows its OCR cache folder from its start, so the same task
 could run on another machine. Each worker creates its OCR engine once, on its first page, and keeps it
 (the tesserocr engine loads its model then, once per process).
 
-The raster is only what OCR reads: the page's red plane (:func:`ingest.pages.ocr_raster`). A page with no
-ink (:func:`ingest.preprocess.is_blank`) is not OCRed: its result says ``blank`` and the intake records it
-with the reason ``page.blank``. The OCR cache key is sha256(red plane) + engine id (library, tesseract
-version, model digest, settings) + preprocessing version: a page is never OCRed twice with the same
-engine, whichever file it came from.
+The raster is only what OCR reads: the page's red plane (:func:`ingest.pages.ocr_raster`), after
+:func:`ingest.perspective.rectify` (a phone photo's page cut out and made rectangular; a scan, where the
+page fills the frame, unchanged). A page with no ink (:func:`ingest.preprocess.is_blank`) is not OCRed: its
+result says ``blank`` and the intake records it with the reason ``page.blank``. The OCR cache key is
+sha256(those pixels) + engine id (library, tesseract version, model digest, settings) + preprocessing
+version: a page is never OCRed twice with the same engine, whichever file it came from. The cache holds the
+result on the rectified pixels: a photo's own homography is chained onto the stored matrix after the
+lookup, never stored.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ingest import engines
 from ingest.engines import OcrEngine
 from ingest.ocr import OcrError, OcrPage, OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
+from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
@@ -97,16 +102,18 @@ class PageWorker:
         start = time.perf_counter()
         try:
             engine = self.engine(task.settings)
-            image = ocr_raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi, task.pixel_limit)
+            page_of = rectify(ocr_raster(self.blobs.path(task.sha256), task.kind, task.n, task.dpi,
+                                         task.pixel_limit))
+            image = page_of.image  # a phone photo's page cut out and made rectangular; anything else as it was
             if is_blank(image):
-                return PageResult(task.sha256, task.n, True, page=blank_page(image.shape),
+                return PageResult(task.sha256, task.n, True, page=page_of.compose(blank_page(image.shape)),
                                   seconds=time.perf_counter() - start)
             key = cache_key(image.tobytes(), image.shape, engine.id())
             path = self.cache_dir / key[:2] / f"{key}.json"
             if path.exists():
                 try:
                     page = json.loads(path.read_text(encoding="utf-8"))
-                    return PageResult(task.sha256, task.n, True, page=page, cached=True,
+                    return PageResult(task.sha256, task.n, True, page=page_of.compose(page), cached=True,
                                       seconds=time.perf_counter() - start)
                 except (OSError, ValueError):
                     pass  # a damaged cache entry is redone
@@ -115,7 +122,8 @@ class PageWorker:
             ocr, cleaned = _ocr_upright(engine, cleaned)
             page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
             _write_cache(path, page)
-            return PageResult(task.sha256, task.n, True, page=page, seconds=time.perf_counter() - start)
+            return PageResult(task.sha256, task.n, True, page=page_of.compose(page),
+                              seconds=time.perf_counter() - start)
         except (PageError, OcrError) as exc:
             return PageResult.failed(task, exc.code, str(exc), time.perf_counter() - start)
         except MemoryError:

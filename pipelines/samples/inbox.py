@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipelines.samples.degrade import Degradation, degrade, draw_seal, draw_signature
 from pipelines.samples.digital import digital_pdf
+from pipelines.samples.photo import photograph
 from pipelines.samples.render import RenderedPage, render_document
 from pipelines.samples.spec import DocSpec, load_specs
 
@@ -33,6 +35,7 @@ PROFILES = {
     "low-res": Degradation(scale=200 / 300, noise=4),
     "phone": Degradation(skew_deg=2.5, light=0.45, blur=0.8, jpeg_quality=70, scale=0.8),
     "clean": Degradation(noise=3),
+    "flat": Degradation(),  # as rendered (then photographed: pipelines/samples/photo.py)
 }
 
 
@@ -198,4 +201,38 @@ def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
     unit = "Công an tỉnh"
     imgs, pages = scanned("11", "noisy")
     write(f"{unit}/BC 1520-BC-CAT-PC03 dieu tra tham nhung 2024.pdf", _image_pdf(imgs), unit, pages)
+    _multi_file(write, scanned, specs["21"], seed)
     return man
+
+
+def phone_photos(spec: DocSpec, seed: int = 2024) -> list[tuple[bytes, SamplePage]]:
+    """Every page of ``spec`` photographed on a desk (pipelines/samples/photo.py), as the JPEG files a phone
+    sends, with their ground truth."""
+    key = int(spec.name[:2])
+    pairs = scan_pages(spec, "flat", np.random.default_rng([seed, key]))
+    shots = np.random.default_rng([seed, key, 1])
+    out = []
+    for img, page in pairs:
+        buf = io.BytesIO()
+        photograph(img, shots).save(buf, "JPEG", quality=90)
+        out.append((buf.getvalue(), SamplePage(spec.name, page.lines, profile="photo")))
+    return out
+
+
+def _multi_file(write: Callable[..., None], scanned: Callable[..., tuple[list[Image.Image], list[SamplePage]]],
+                photographed: DocSpec, seed: int) -> None:
+    """Documents sent one file per page (issue 14): a report photographed page by page with a phone on a
+    desk (perspective, dark background, uneven light), and a scanner's single-page files holding two
+    documents, numbered on from an earlier batch (natural order: scan_9 before scan_10)."""
+    unit = "Sở Tư pháp"
+    for i, (data, page) in enumerate(phone_photos(photographed, seed), 1):
+        write(f"{unit}/anh chup BC quy III/anh {i}.jpg", data, unit, [page])
+    unit = "UBND huyện Krông Pắc"
+    number = 9
+    for key in ("22", "23"):
+        imgs, pages = scanned(key, "clean")  # a sheet-fed scanner: no stains, hardly any skew
+        for img, page in zip(imgs, pages, strict=True):
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=85, dpi=(300, 300))
+            write(f"{unit}/may scan/scan_{number}.jpg", buf.getvalue(), unit, [page])
+            number += 1

@@ -1,23 +1,30 @@
 """Classification stage: split done files into documents and store their facts.
 
 Runs in the main process after a batch's pages (it takes milliseconds per document). A file is classified
-when it is done and has no classified document yet, or when asked again (``minhchung classify``); the
-documents of a file are replaced in one transaction, and reviewers' corrections, which live in their own
-table, are never touched.
+when it is done and is in no classified document yet, or when asked again (``minhchung classify``).
+The done files of one folder of one unit are read together, in natural name order
+(:mod:`classify.assemble`): a file whose first page has no header block continues the previous file's
+document. When a file of a folder is classified, so are the files its documents may share pages with; their
+documents are replaced in one transaction, and reviewers' corrections, which live in their own table, are
+never touched.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from classify.assemble import FilePages, affected, assemble, continues_previous, natural_key
 from classify.facts import document_facts
 from classify.indexset import IndexSet
 from classify.indicators import Tagger, in_period
-from classify.segment import segment
 from pipelines.catalog import documents
 from pipelines.catalog.db import Tx
+from pipelines.catalog.documents import FilePlace
 from pipelines.services.active import active_index_set
 from pipelines.services.search import index_file
 
@@ -34,31 +41,66 @@ class Classifier:
         return cls(index_set, Tagger(index_set))
 
 
-def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -> int:
-    """(Re)make the documents of one done file; returns how many."""
-    texts = documents.page_texts(db, sha256)
+def folder_of(location: str) -> str:
+    """The folder a source was in: the directory of a path, or ``<archive>!<folder in the archive>``."""
+    archive, bang, member = location.rpartition("!")
+    return f"{archive}!{posixpath.dirname(member)}" if bang else os.path.dirname(location)
+
+
+def folders(places: list[FilePlace]) -> list[list[FilePlace]]:
+    """Done files grouped by unit and folder, each group in natural order of the file names."""
+    groups: dict[tuple[str | None, str], list[FilePlace]] = defaultdict(list)
+    for place in places:
+        groups[(place.unit, folder_of(place.location))].append(place)
+    return [sorted(g, key=lambda p: natural_key(posixpath.basename(p.source))) for g in groups.values()]
+
+
+def classify_group(db: sqlite3.Connection, group: list[FilePlace], classifier: Classifier) -> int:
+    """(Re)make the documents of done files of one folder, read in order (a whole folder, or a range of it
+    that begins and ends where documents do); returns how many."""
+    files = [FilePages(p.sha256, posixpath.basename(p.source), tuple(documents.page_texts(db, p.sha256)))
+             for p in group]
     made = []
-    for seg in segment(texts):
-        facts = document_facts(texts[seg.first_page - 1:seg.last_page], seg.first_page, seg.attachments,
-                               classifier.tagger)
-        facts["segment_why"] = seg.why
+    for doc in assemble(files):
+        facts = document_facts(list(doc.texts), doc.first.first_page, doc.attachments, classifier.tagger)
+        facts["segment_why"] = doc.why
         issued = facts["issued"]
         facts["in_period"] = in_period(date.fromisoformat(issued), classifier.index_set) if issued else None
         facts["index_set"] = classifier.index_set.id
-        made.append((seg.first_page, seg.last_page, facts))
+        made.append(([(p.key, p.first_page, p.last_page) for p in doc.parts], facts))
+    shas = [p.sha256 for p in group]
     with Tx(db):
-        documents.replace_documents(db, sha256, made)
-        index_file(db, sha256)  # the search index (and the outbox) change in the same transaction
+        documents.replace_group(db, shas, made)
+        for sha in shas:  # the search index (and the outbox) change in the same transaction
+            index_file(db, sha)
     return len(made)
 
 
+def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -> list[str]:
+    """Classify a file whose pages are all in (during an ingest, while the other pages are read), with the
+    files of its folder its documents may share pages with; returns the sha256s classified. A file done
+    before the one it continues is classified again with it when that one comes in."""
+    return classify_pending(db, classifier, only={sha256})[0]
+
+
 def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
-                     index_set_ref: str | None = None) -> tuple[list[str], int]:
-    """Classify done files without classified documents (or every done file); returns (their sha256s,
-    documents made)."""
-    shas = documents.files_to_classify(db, everything)
-    if not shas:
+                     index_set_ref: str | None = None, only: set[str] | None = None) -> tuple[list[str], int]:
+    """Classify done files in no classified document (or every done file; or of those, ``only`` these), each
+    with the files of its folder its documents may share pages with (:func:`classify.assemble.affected`);
+    returns (the sha256s classified, documents made)."""
+    wanted = set(documents.files_to_classify(db, everything))
+    if only is not None:
+        wanted &= only
+    if not wanted:
         return [], 0
     if classifier is None:
         classifier = Classifier.build(active_index_set(db, index_set_ref))
-    return shas, sum(classify_file(db, sha, classifier) for sha in shas)
+    runs = []
+    for folder in folders(documents.done_file_places(db)):
+        if not wanted & {p.sha256 for p in folder}:
+            continue
+        firsts = documents.first_page_texts(db, [p.sha256 for p in folder])
+        starts = [not continues_previous(firsts.get(p.sha256, "")) for p in folder]
+        runs += [folder[a:b + 1] for a, b in affected(starts, [p.sha256 in wanted for p in folder])]
+    made = sum(classify_group(db, run, classifier) for run in runs)
+    return [p.sha256 for run in runs for p in run], made

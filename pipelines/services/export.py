@@ -36,13 +36,18 @@ def safe_name(text: str, limit: int = 120) -> str:
 
 
 def document_pdf(home: Home, db: sqlite3.Connection, doc: documents.DocRow) -> bytes:
-    """The document's original pages with an invisible text layer along each OCR line."""
-    from ingest.searchable import PageText, searchable_pdf  # fpdf takes ~0.25 s to import: only when asked
+    """The document's original pages with an invisible text layer along each OCR line: one PDF, also for a
+    document sent as several files (its parts one after the other)."""
+    from ingest.searchable import PageText, searchable_document  # fpdf takes ~0.25 s to import: only when asked
 
-    pages = [PageText(r["n"], r["method"], json.loads(r["words"]) if r["words"] else [],
-                      json.loads(r["matrix"]) if r["matrix"] else None, doc.dpi)
-             for r in documents.page_rows(db, doc)]
-    return searchable_pdf(home.blob_path(doc.sha256), doc.kind, pages)
+    rows = documents.page_rows(db, doc)
+    parts = []
+    for part in doc.parts:
+        pages = [PageText(r["n"], r["method"], json.loads(r["words"]) if r["words"] else [],
+                          json.loads(r["matrix"]) if r["matrix"] else None, part.dpi)
+                 for r in rows if r["sha256"] == part.sha256]
+        parts.append((home.blob_path(part.sha256), part.kind, pages))
+    return searchable_document(parts)
 
 
 def pdf_name(db: sqlite3.Connection, doc: documents.DocRow) -> str:

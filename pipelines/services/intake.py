@@ -23,7 +23,7 @@ from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
 from ingest.sources import SUPPORTED, SourceError, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
-from pipelines.catalog import files
+from pipelines.catalog import documents, files
 from pipelines.catalog.db import Tx
 from pipelines.catalog.files import SourceRow
 from pipelines.catalog.home import Home
@@ -112,10 +112,11 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
             progress("discover", summary.sources, 0)
     if executor is None:
         executor = LocalPoolExecutor(opts.jobs, home.blobs, home.ocr_cache)
-    classifier = _run_pages(db, opts, summary, executor, progress)
-    classified, documents = classify_pending(db, classifier, index_set_ref=opts.index_set)
-    summary.files_classified += len(classified)
-    summary.documents += documents
+    classifier, early = _run_pages(db, opts, summary, executor, progress)
+    classified, _ = classify_pending(db, classifier, index_set_ref=opts.index_set)
+    classified_files = early | set(classified)  # (a file may be classified again with its run)
+    summary.files_classified = len(classified_files)
+    summary.documents = documents.count_of_files(db, classified_files)
     summary.search_warnings = drain_outbox(db, opts.es_url)
     summary.quarantined = quarantined(db, batch=True, lang=opts.lang)
     summary.seconds = round(time.perf_counter() - start, 3)
@@ -210,16 +211,17 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
 
 
 def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, executor: PageExecutor,
-               progress: Progress | None) -> Classifier | None:
+               progress: Progress | None) -> tuple[Classifier | None, set[str]]:
     """OCR the pending pages; each file is classified as soon as its last page is in, while the workers read
-    the next pages (returns the classifier it built for that, None when it built none)."""
+    the next pages. Returns the classifier it built for that (None when it built none) and the files
+    classified."""
     tasks = [PageTask(p.sha256, p.n, p.kind, p.dpi or opts.dpi, opts.settings, opts.pixel_limit)
              for p in files.pending_pages(db)]
     if not tasks:
-        return None
+        return None, set()
     recorder = _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress, opts.index_set)
     executor.run(tasks, recorder)
-    return recorder.classifier
+    return recorder.classifier, recorder.classified
 
 
 @dataclass
@@ -235,6 +237,7 @@ class _Recorder:
     classifier: Classifier | None = None  # built when the first file is done (spaCy's import: ~1 s)
     no_index_set: bool = False  # the index set could not be loaded: classify_pending says why after the batch
     done: int = 0
+    classified: set[str] = field(default_factory=set)  # files classified as their last page came in
 
     def __call__(self, result: PageResult) -> None:
         with Tx(self.db):
@@ -270,5 +273,4 @@ class _Recorder:
             except IndexSetError:
                 self.no_index_set = True
                 return
-        self.summary.documents += classify_file(self.db, sha256, self.classifier)
-        self.summary.files_classified += 1
+        self.classified.update(classify_file(self.db, sha256, self.classifier))

@@ -27,13 +27,12 @@ PAGE_FIELDS = ("unit", "doc_type", "symbol", "in_period", "source", "subject", "
 
 
 def pages_of(record: DocumentRecord) -> Iterator[PageRecord]:
-    """A document's pages as search records (page numbers inside the document, 1-based)."""
+    """A document's pages as search records (page numbers inside the document, 1-based, across its parts)."""
     if record.status != "done":
         return
-    first = record.source_pages[0]
     facts = {name: getattr(record, name) for name in PAGE_FIELDS}
-    for page in record.pages:
-        yield PageRecord(doc_id=record.id, sha256=record.sha256, page=page.n - first + 1, text=page.text or "",
+    for k, page in enumerate(record.pages, 1):
+        yield PageRecord(doc_id=record.id, sha256=record.sha256, page=k, text=page.text or "",
                          issued=record.issued_date, indicators=tuple(t["id"] for t in record.indicators or ()),
                          method=page.method if page.method in ("text", "ocr") else None,
                          confidence=page.confidence, **facts)

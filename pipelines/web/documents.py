@@ -49,9 +49,8 @@ def document_page(request: Request, doc_id: str, user: Reader,
 def document_out(doc: DocumentRecord, names: dict[str, str]) -> DocumentOut:
     """The API's view of a document, derived from its record (tests/unit/test_record_contract.py)."""
     record = doc.to_export()
-    first = record["source_pages"][0]
-    pages = [{"page": p["n"] - first + 1, "file_page": p["n"], "method": p["method"], "confidence": p["confidence"]}
-             for p in record["pages"]]
+    pages = [{"page": k, "file_page": p["n"], "method": p["method"], "confidence": p["confidence"]}
+             for k, p in enumerate(record["pages"], 1)]
     indicators = [{"id": t["id"], "name": names.get(t["id"]), "score": t.get("score"), "why": t.get("why") or [],
                    "corrected": bool(t.get("corrected"))} for t in record.get("indicators") or []]
     base = f"/api/documents/{record['id']}"
@@ -105,22 +104,29 @@ def api_page_image(request: Request, doc_id: DocId, page: int, user: Reader) -> 
     state = web(request)
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
-    if not 1 <= page <= doc.page_count:
+    found = doc.locate(page)
+    if found is None:
         raise HTTPException(404, f"Văn bản {doc_id} không có trang {page} (có {doc.page_count} trang).")
+    part, file_page = found
     try:
-        path = images.page_image(state.image_cache, state.home.blob_path(doc.sha256), doc.sha256, doc.kind,
-                                 doc.file_page(page), doc.dpi)
+        path = images.page_image(state.image_cache, state.home.blob_path(part.sha256), part.sha256, part.kind,
+                                 file_page, part.dpi)
     except PageError as exc:
         raise HTTPException(422, f"Không dựng được ảnh trang {page}: {exc}") from exc
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.get("/api/documents/{doc_id}/original", tags=["documents"], response_class=FileResponse,
-            responses={200: {"content": {m: {} for m in MEDIA.values()}}, **NOT_FOUND})
+            responses={200: {"content": {m: {} for m in (*MEDIA.values(), "application/zip")}}, **NOT_FOUND})
 def api_original(request: Request, doc_id: DocId, user: Reader) -> FileResponse:
-    """The original file exactly as received (the whole file the document was cut from)."""
+    """The original file exactly as received (the whole file the document was cut from); a document sent as
+    several files: a zip of them, in order, under their received names."""
     with catalog(request) as db:
         doc = views.document_or_404(db, doc_id)
+    if len(doc.parts) > 1:
+        data = docs.originals_zip(web(request).home, doc)
+        return Response(data, media_type="application/zip",
+                        headers={"Content-Disposition": attachment(download_name(doc, f" [{doc.id}].zip"))})
     return FileResponse(web(request).home.blob_path(doc.sha256), media_type=MEDIA.get(doc.kind),
                         filename=download_name(doc, EXT.get(doc.kind, "")))
 

@@ -126,7 +126,8 @@ def word_boxes(words: list[list], matrix: list[list[float]] | None, original: tu
         _, _, left, top, width, height, _ = word
         corners = np.array([[left, top, 1], [left + width, top, 1], [left, top + height, 1],
                             [left + width, top + height, 1]], dtype=float).T
-        xs, ys, _ = inverse @ corners
+        xs, ys, ws = inverse @ corners
+        xs, ys = xs / ws, ys / ws  # a perspective-corrected photo's matrix is a homography
         out.append(Box(str(word[0]), round(xs.min() * scale, 1), round(ys.min() * scale, 1),
                        round((xs.max() - xs.min()) * scale, 1), round((ys.max() - ys.min()) * scale, 1), hit))
     return out

@@ -70,11 +70,19 @@ class AttachmentOut(BaseModel):
     source_pages: list[int]
 
 
+class SourcePartOut(BaseModel):
+    """A run of pages of one file inside the document (a document sent as one file per page has several)."""
+
+    source: str | None
+    sha256: str
+    pages: list[int] = Field(description="First and last page in the file, 1-based")
+
+
 class DocumentOut(BaseModel):
     id: str
     sha256: str
     source: str | None
-    source_pages: list[int]
+    source_pages: list[SourcePartOut]
     unit: str | None
     received: str | None
     doc_type: str | None

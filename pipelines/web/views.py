@@ -141,21 +141,24 @@ class PageView:
     image_height: int
     boxes: list[images.Box] = field(default_factory=list)
     error: str | None = None
+    file: str | None = None  # the page's file name, for a document sent as several files
 
 
 def page_view(home: Home, doc: docs.DocFile, row: sqlite3.Row, query: Query | None,
               original: tuple[int, int] | None = None, lang: str = DEFAULT_LANG) -> PageView:
     """One page for display (its error in ``lang``); ``original`` is its raster size when the caller already
-    knows it."""
+    knows it. The page may be in any part of the document (its row names its file)."""
     text = row["text"] or ""
-    original = original or images.raster_size(home.blob_path(doc.sha256), doc.kind, row["n"], doc.dpi)
+    part = doc.part_of(row["sha256"])
+    original = original or images.raster_size(home.blob_path(part.sha256), part.kind, row["n"], part.dpi)
     size = images.display_size(original)
     words = loads(row["words"], [])
     boxes = images.word_boxes(words, loads(row["matrix"], None), original, query) if query else []
     hits = len(find_matches(text, query)) if query else 0
-    return PageView(row["n"] - doc.first_page + 1, row["n"], row["method"], row["confidence"], text,
+    source = doc.sources[doc.parts.index(part)] if len(doc.parts) > 1 else None
+    return PageView(doc.page_number(row["sha256"], row["n"]), row["n"], row["method"], row["confidence"], text,
                     images.marked_text(text, query), hits, size[0], size[1], boxes,
-                    stored_message(row["error_code"], row["error"], lang))
+                    stored_message(row["error_code"], row["error"], lang), source and source.rsplit("/", 1)[-1])
 
 
 def document_or_404(db: sqlite3.Connection, doc_id: str) -> docs.DocFile:
@@ -193,7 +196,8 @@ def document_view(db: sqlite3.Connection, home: Home, doc_id: str, q: str | None
     record = docs.document_record(db, doc.id).to_export()
     query = query_or_none(q)
     rows = docs.page_rows(db, doc)
-    sizes = images.raster_sizes(home.blob_path(doc.sha256), doc.kind, [row["n"] for row in rows], doc.dpi)
+    sizes = [size for part in doc.parts for size in images.raster_sizes(
+        home.blob_path(part.sha256), part.kind, [r["n"] for r in rows if r["sha256"] == part.sha256], part.dpi)]
     pages = [page_view(home, doc, row, query, size, lang) for row, size in zip(rows, sizes, strict=True)]
     names = docs.indicator_names(active_index_set(db))
     return {"doc": doc, "record": record, "pages": pages, "indicator_names": names, "q": q or "",

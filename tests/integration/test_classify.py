@@ -10,14 +10,15 @@ from datetime import date, datetime
 
 import pytest
 from clihelp import run_cli
+from sampledocs import expected_documents, path_of
 
 from ingest.text import fold
-from pipelines.samples.inbox import Manifest
 
 # What each sample document is evidence of (the issue's examples); the first id must be among the tags.
 EXPECTED_INDICATORS = {
     "01": "A.1.2", "02": "B.1.7", "03": "B.1.10", "04": "A.2.1", "05": "B.1.8", "06": "B.1.9",
     "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.2", "11": "C.1.3",
+    "21": "X.1", "22": "B.1.6", "23": "B.1.6",
 }
 
 
@@ -26,34 +27,22 @@ def export(home) -> list[dict]:
     return [r for r in map(json.loads, out.splitlines()) if r["status"] == "done"]
 
 
-def expected_documents(manifest: Manifest) -> list[tuple[str, int, int, str, bool]]:
-    """(source, first page, last page, spec name, whether the file holds the document's first page)."""
-    out = []
-    for f in manifest.good:
-        run_start = 1
-        for i, page in enumerate(f.pages, 1):
-            last = i == len(f.pages) or f.pages[i].doc != page.doc
-            if last:
-                spec = manifest.specs[f.pages[run_start - 1].doc]
-                first_page = f.pages[run_start - 1]
-                head = first_page.digital or any(spec.number in line for line in first_page.lines)
-                out.append((f.path, run_start, i, spec.name, head))
-                run_start = i + 1
-    return out
+def parts(record: dict) -> tuple[tuple[str, int, int], ...]:
+    """A record's (manifest path, first page, last page) parts; sources are named from the folder given to
+    ingest ("inbox/…"), the manifest from inside it."""
+    return tuple((path_of(p["source"]), *p["pages"]) for p in record["source_pages"])
 
 
 @pytest.fixture(scope="module")
 def records(ingested) -> dict[tuple[str, int], dict]:
-    # sources are named from the folder given to ingest ("inbox/…"); the manifest from inside it
-    return {(r["source"].removeprefix("inbox/"), r["source_pages"][0]): r for r in export(ingested["home"])}
+    return {parts(r)[0][:2]: r for r in export(ingested["home"])}
 
 
 def test_files_are_split_into_their_documents(ingested, records):
     expected = expected_documents(ingested["manifest"])
-    got = {(src, first, r["source_pages"][1]) for (src, first), r in records.items()}
-    assert got == {(src, first, last) for src, first, last, _, _ in expected}
+    assert {parts(r) for r in records.values()} == {e.parts for e in expected}
     multi = [r for (src, _), r in records.items() if src.endswith("Ho so minh chung 2024.pdf")]
-    assert sorted(r["source_pages"] for r in multi) == [[1, 3], [4, 5]]
+    assert sorted(r["source_pages"][0]["pages"] for r in multi) == [[1, 3], [4, 5]]
     assert len({r["id"] for r in records.values()}) == len(records)
 
 
@@ -61,12 +50,8 @@ def test_facts_match_the_documents(ingested, records):
     manifest = ingested["manifest"]
     misses: list[str] = []
     checked = 0
-    for src, first, _, name, head in expected_documents(manifest):
-        r, spec = records[(src, first)], manifest.specs[name]
-        if not head:
-            # a later page scanned as its own file: no header, so nothing is guessed
-            assert r["doc_type"] is None and r["symbol"] is None and r["issuer"] is None, src
-            continue
+    for doc in expected_documents(manifest):
+        src, r, spec = doc.key[0], records[doc.key], manifest.specs[doc.spec]
         checked += 1
         issued = datetime.strptime(spec.place_date.split("ngày")[1].strip(), "%d tháng %m năm %Y").date()
         assert r["doc_type"] == spec.kind, (src, r["doc_type_why"])
@@ -75,7 +60,7 @@ def test_facts_match_the_documents(ingested, records):
         assert r["issued"] == issued.isoformat(), src
         assert fold(r["issuer"] or "") == fold(spec.issuer), src
         assert fold(r["parent_issuer"] or "") == fold(spec.parent), src
-        whole = r["source_pages"][1] - first + 1 == sum(p.doc == name for f in manifest.good for p in f.pages)
+        whole = doc.pages == sum(p.doc == doc.spec for f in manifest.good for p in f.pages)
         # the signer's name without a rank ("Đại tá"); only where the file holds the signature page
         for field, want in (("signer", spec.signer.removeprefix("Đại tá ")), ("signer_title", spec.title)):
             if whole and fold(r[field] or "") != fold(want):
@@ -87,12 +72,10 @@ def test_facts_match_the_documents(ingested, records):
 
 def test_indicators_tag_the_evidence(ingested, records):
     manifest = ingested["manifest"]
-    for src, first, _, name, head in expected_documents(manifest):
-        if not head:
-            continue
-        tags = records[(src, first)]["indicators"]
-        want = EXPECTED_INDICATORS[name[:2]]
-        assert want in [t["id"] for t in tags], (src, tags)
+    for doc in expected_documents(manifest):
+        tags = records[doc.key]["indicators"]
+        want = EXPECTED_INDICATORS[doc.spec[:2]]
+        assert want in [t["id"] for t in tags], (doc.key, tags)
         assert all(0 < t["score"] <= 1 and t["why"] for t in tags)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.catalog import connect, documents
 from pipelines.catalog.migrations import LATEST, MIGRATIONS, CatalogVersionError, current_version, migrate
+from pipelines.catalog.records import DocumentRecord
 from pipelines.services.export import export_records
 from pipelines.services.search import search
 from pipelines.services.users import authenticate
@@ -57,10 +58,15 @@ def test_the_v3_release_catalog_migrates_with_nothing_lost(tmp_path: Path) -> No
     assert {"jobs", "outbox"} <= _tables(db)
     # the export of the migrated catalog is the export the old release wrote (documents and quarantine)
     old = [json.loads(line) for line in (FIXTURES / "catalog-v3.export.jsonl").read_text("utf-8").splitlines()]
-    # additions since (docs/export-contract.md): a quarantined line's error_code, null for a reason stored before
-    # codes; a document's likely copies (none here)
+    # changes since (docs/export-contract.md): a quarantined line's error_code, null for a reason stored before
+    # codes; a document's likely copies (none here); a document's source_pages, [first, last] then, is a list of
+    # (file, pages) parts now, and the old line read with DocumentRecord.from_export is the new one
     assert list(export_records(db)) == [{**r, "error_code": None} if r["status"] == "quarantined" else
-                                        {**r, "duplicates": [], "duplicate_of": None} for r in old]
+                                        {**r, "duplicates": [], "duplicate_of": None,
+                                         "source_pages": [{"source": r["source"], "sha256": r["sha256"],
+                                                           "pages": r["source_pages"]}]} for r in old]
+    assert [DocumentRecord.from_export(r).to_export() for r in old if r["status"] == "done"] == [
+        r for r in export_records(db) if r["status"] == "done"]
     assert old[0]["corrected"] and old[-1]["status"] == "quarantined"
     assert documents.audit_log(db)[0]["note"] == "v3 fixture"
     assert authenticate(db, "ratsoat", "ratsoat-demo-2024") is not None

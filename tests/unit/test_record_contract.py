@@ -8,7 +8,7 @@ import dataclasses
 from datetime import date
 
 from pipelines.assessment.gaps import DocInfo
-from pipelines.catalog.records import FACT_FIELDS, Correction, DocumentRecord, PageInfo
+from pipelines.catalog.records import FACT_FIELDS, Correction, DocumentRecord, PageInfo, SourcePart
 from pipelines.services.search import PAGE_FIELDS, pages_of
 from pipelines.web.models import DocumentOut
 from search.model import PageRecord
@@ -21,7 +21,8 @@ NOT_IN_API = {"status", "error"}
 
 def _record(**changes: object) -> DocumentRecord:
     base = DocumentRecord(
-        id="abcd-1", sha256="ab" * 32, source="So-Noi-vu/kh.pdf", source_pages=(1, 2), unit="Sở Nội vụ",
+        id="abcd-1", sha256="ab" * 32, source="So-Noi-vu/kh.pdf",
+        source_pages=(SourcePart("ab" * 32, "So-Noi-vu/kh.pdf", 1, 2),), unit="Sở Nội vụ",
         received="2025-03-10", status="done", error=None,
         pages=(PageInfo(1, "ocr", 91.5, "KẾ HOẠCH", True), PageInfo(2, "text", None, "Nơi nhận", True)),
         doc_type="KH", doc_type_name="Kế hoạch", doc_type_confidence=0.99, doc_type_why=("tên loại",),
@@ -83,3 +84,20 @@ def test_export_round_trip_and_corrections() -> None:
                                   "pages"]
     assert exported["indicators"][0] == {"id": "B.1.9", "score": 1.0, "why": ["người rà soát ratsoat thêm"],
                                          "corrected": True}
+
+
+def test_source_pages_are_parts_and_old_exports_stay_readable() -> None:
+    """A document sent as several files lists each file's pages; an export written before documents could
+    span files has ``source_pages: [first, last]`` of its own file and reads as one part."""
+    photos = (SourcePart("ab" * 32, "So-Noi-vu/anh/1.jpg", 1, 1), SourcePart("cd" * 32, "So-Noi-vu/anh/2.jpg", 1, 1))
+    record = _record(source_pages=photos)
+    exported = record.to_export()
+    assert exported["source_pages"] == [
+        {"source": "So-Noi-vu/anh/1.jpg", "sha256": "ab" * 32, "pages": [1, 1]},
+        {"source": "So-Noi-vu/anh/2.jpg", "sha256": "cd" * 32, "pages": [1, 1]}]
+    assert DocumentRecord.from_export(exported) == record
+    old = {**_record().to_export(), "source_pages": [1, 2]}
+    assert DocumentRecord.from_export(old).source_pages == (SourcePart("ab" * 32, "So-Noi-vu/kh.pdf", 1, 2),)
+    assert DocumentRecord.from_export(old) == _record()
+    info = DocInfo.from_record(dataclasses.replace(record, pages=()))
+    assert info.pages == 2
