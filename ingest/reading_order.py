@@ -34,6 +34,7 @@ GAP_PAGE_SHARE = 0.025   # a column gap is at least this share of the page width
 GAP_HEIGHTS = 1.5        # … and this many times the line's median word height
 WEAK_CONF = 40.0         # segments whose mean word confidence is below this are noise for zoning
 WEAK_CHARS = 3           # … and so are segments with fewer letters and digits than this
+CENTRED_SHARE = 0.05     # a line whose centre is this near the text's middle (share of the text width) is centred
 MARK_HEIGHTS = 1.8       # a low-confidence "word" this many times the median word height is a pen or seal mark
 
 
@@ -135,13 +136,18 @@ def segments_of(words: Sequence[PlacedWord], page_width: float) -> list[Segment]
 def zones(segments: Sequence[Segment], min_gap: float, page_width: float) -> list[Zone]:
     """The two-column zones of height-sorted segments, top to bottom, never overlapping."""
     found: list[Zone] = []
+    strong = [s for s in segments if not s.weak] or list(segments)
+    if not strong:
+        return found
+    x0, x1 = min(s.x0 for s in strong), max(s.x1 for s in strong)
+    middle = ((x0 + x1) / 2, CENTRED_SHARE * (x1 - x0))
     i = 0
     while i < len(segments):
         seed = _seed(segments, i, min_gap)
         if seed is None:
             i += 1
             continue
-        zone = _grow(segments, seed, min_gap, page_width / 2)
+        zone = _grow(segments, seed, min_gap, middle)
         if found and zone.lo <= found[-1].hi:  # grew back into the zone above: keep that one's end
             zone.lo = found[-1].hi + 1
         if zone.lo <= zone.hi:
@@ -167,11 +173,11 @@ def _seed(segments: Sequence[Segment], i: int, min_gap: float) -> Zone | None:
     return None
 
 
-def _grow(segments: Sequence[Segment], seed: Zone, min_gap: float, middle: float) -> Zone:
+def _grow(segments: Sequence[Segment], seed: Zone, min_gap: float, middle: tuple[float, float]) -> Zone:
     """The seed grown up and down while segments keep to one side of a gutter at least ``min_gap`` wide.
 
-    Going down, a line across the page's ``middle`` below the end of either column (a centred title under
-    the header) also ends the zone, even when it would fit beside the gutter."""
+    Going down, a line centred on the text's middle (``middle``: x and tolerance) below the end of both
+    columns (a title under the header) also ends the zone, even when it would fit beside the gutter."""
     gl, gr = seed.gutter
     for k in range(seed.lo, seed.hi + 1):  # segments between the seed's two fit the gutter or are noise
         gl, gr = _fit(segments[k], gl, gr, min_gap) or (gl, gr)
@@ -195,14 +201,16 @@ def _grow(segments: Sequence[Segment], seed: Zone, min_gap: float, middle: float
     return Zone(lo, hi, (gl, gr))
 
 
-def _centred_below(s: Segment, above: Sequence[Segment], gl: float, gr: float, middle: float) -> bool:
-    """``s`` crosses the page's middle and starts below the last line of one of the columns above."""
-    if not s.x0 < middle < s.x1:
-        return False
+def _centred_below(s: Segment, above: Sequence[Segment], gl: float, gr: float,
+                   middle: tuple[float, float]) -> bool:
+    """``s`` is centred on the text's ``middle`` (a title) and starts below the last line of both columns."""
     centre = (gl + gr) / 2
+    mid, tolerance = middle
+    if abs((s.x0 + s.x1) / 2 - mid) > tolerance:
+        return False
     ends = [max((a.y1 for a in above if not a.weak and ((a.x0 + a.x1) / 2 < centre) == side), default=0.0)
             for side in (True, False)]
-    return s.y0 >= min(ends)
+    return s.y0 >= max(ends)
 
 
 def _fit(s: Segment, gl: float, gr: float, min_gap: float) -> tuple[float, float] | None:

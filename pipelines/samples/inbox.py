@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from pipelines.samples.degrade import Degradation, degrade, draw_seal, draw_signature
-from pipelines.samples.digital import digital_pdf
+from pipelines.samples.digital import digital_pdf, digital_pdf_pages
 from pipelines.samples.render import RenderedPage, render_document
 from pipelines.samples.spec import DocSpec, load_specs
 
@@ -96,8 +96,12 @@ def _concat_pdfs(parts: list[bytes]) -> bytes:
 
 
 def _digital_pages(spec: DocSpec, data: bytes) -> list[SamplePage]:
+    """The pages of ``spec``'s born-digital PDF with the lines each prints (the text layer's ground truth)."""
     count = len(PdfReader(io.BytesIO(data)).pages)
-    return [SamplePage(spec.name, [], digital=True) for _ in range(count)]
+    lines = digital_pdf_pages(spec)[1]
+    if len(lines) != count:
+        raise RuntimeError(f"{spec.name}: {count} pages in the PDF, {len(lines)} in its truth")
+    return [SamplePage(spec.name, page, digital=True) for page in lines]
 
 
 # When each unit sent its files (the files' times, hence the default received date): on time, except the
