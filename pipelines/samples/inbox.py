@@ -23,6 +23,7 @@ from pipelines.samples.degrade import Degradation, degrade, draw_seal, draw_sign
 from pipelines.samples.digital import digital_pdf, digital_pdf_pages
 from pipelines.samples.render import RenderedPage, render_document
 from pipelines.samples.spec import DocSpec, load_specs
+from pipelines.samples.variants import add_variants
 
 PROFILES = {
     "scan": Degradation(skew_deg=1.5, noise=6, stains=2),
@@ -202,4 +203,8 @@ def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
     unit = "Công an tỉnh"
     imgs, pages = scanned("11", "noisy")
     write(f"{unit}/BC 1520-BC-CAT-PC03 dieu tra tham nhung 2024.pdf", _image_pdf(imgs), unit, pages)
+
+    # Reading order and signature block (issue 14): long Nơi nhận, seals over the name, born-digital công văn.
+    add_variants(specs, rng, lambda rel, data, unit, pages: write(
+        rel, data, unit, [SamplePage(doc, lines, digital, profile) for doc, lines, digital, profile in pages]))
     return man

@@ -18,6 +18,7 @@ from pipelines.samples.inbox import Manifest
 EXPECTED_INDICATORS = {
     "01": "A.1.1", "02": "B.1.7", "03": "B.1.10", "04": "A.2.2", "05": "B.1.8", "06": "B.1.9",
     "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.3", "11": "C.1.3",
+    "12": "B.1.1", "13": "C.1.3", "14": "B.2.1",  # the reading-order and signature-block variants (issue 14)
 }
 
 

@@ -114,7 +114,7 @@ def test_reingesting_the_same_inbox_does_no_ocr_work(ingested):
                    "--json", check_codes=(3,))
     again = json.loads(proc.stdout)
     assert again["pages_ocr"] == 0 and again["pages_cached"] == 0 and again["pages_text"] == 0
-    assert again["new_files"] == 0 and again["unchanged"] == again["sources"] == 17
+    assert again["new_files"] == 0 and again["unchanged"] == again["sources"] == 20
     assert len(again["quarantined"]) == 4  # the bad files are still bad: exit 3
 
 
