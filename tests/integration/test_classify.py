@@ -83,7 +83,9 @@ def test_facts_match_the_documents(ingested, records):
                 misses.append(f"{src}: {field} {r[field]!r} != {want!r}")
         assert r["in_period"] == (date(2023, 12, 16) <= issued <= date(2024, 12, 15)), src
     assert checked == len(manifest.specs)
-    assert len(misses) <= 1, misses  # signature blocks are the noisiest part of a scan
+    # Every signer and title is right except on the bitonal scan whose black seal crosses the name (issue 14):
+    # tesseract reads nothing on that row, and the signer is left empty for review, never guessed.
+    assert all("ban scan den trang" in m and "signer None" in m for m in misses), misses
 
 
 def test_indicators_tag_the_evidence(ingested, records):
