@@ -12,6 +12,7 @@ for the whole file, no new dependency, and pdfplumber (pure Python) was many tim
 
 from __future__ import annotations
 
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from ingest.text import nfc
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 TIMEOUT_S = 120
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -47,7 +49,7 @@ def layer_words(path: Path) -> list[tuple[float, list[LayerWord]]] | None:
     if out.returncode != 0:
         return None
     try:
-        root = ET.fromstring(out.stdout)
+        root = ET.fromstring(_CONTROL.sub(b"", out.stdout))  # control characters are not XML
     except ET.ParseError:
         return None
     pages = []
