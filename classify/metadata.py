@@ -31,7 +31,8 @@ SO_INLINE = re.compile(r"\bs[o6]\s*:\s*\d")
 JUDGMENT_NO = re.compile(r"^\s*ban\s+an\s+s[o6]\s*:?\s*\d")
 JUDGMENT_DATE = re.compile(r"^\s*ngay\s*:?\s*(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})\s*$")
 DATE = re.compile(r"ngay\s*(?P<d>[0-9OolI]{1,2})\s*thang\s*(?P<m>[0-9OolI]{1,2})\s*nam\s*(?P<y>[0-9OolI]{4})")
-AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]\s*\S", re.IGNORECASE)
+# "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC"; the Party writes "T/M BAN THƯỜNG VỤ" (the slash, no dot).
+AUTHORITY = re.compile(r"^\s*((TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(T/M|K/T|T/L)\s)\s*\S", re.IGNORECASE)
 _DIGITS = str.maketrans("OolI", "0011")
 
 
@@ -228,14 +229,48 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None, str | None
         return None, None, None
     signer = None
     for line in tail[anchor + 1:]:
-        name = signer_name(line)
+        name = signer_name(line) or signer_name(_name_part(line))
         if name:
             signer = name
     authority = _authority_display(auth_text) if auth_i is not None else None
     title = display_title(tail[title_i]) if title_i is not None else None
     if authority and title is None:
         title = display_title(re.sub(r"^\s*\S+\s*[.:]\s*", "", auth_text))
-    return authority, title, signer
+    return authority, spelled_title(title), signer
+
+
+def _name_part(line: str) -> str:
+    """The signer's line without what a seal or a pen stroke adds at its ends: tokens without a letter
+    ("„", "|", "/^") and marks stuck to the first or last word ("'Lê", "Nguyệt|")."""
+    words = line.split()
+    if words and words[0].startswith(("-", "+", "•")):
+        return ""  # a list item (Nơi nhận), never the signer
+    while words and not any(c.isalpha() for c in words[0]):
+        words.pop(0)
+    while words and not any(c.isalpha() for c in words[-1]):
+        words.pop()
+    if not words:
+        return ""
+    words[0] = words[0].lstrip("'\"`‘’“”„|/\\^*~_.,:;")
+    words[-1] = words[-1].rstrip("'\"`‘’“”„|/\\^*~-_.,:;")
+    return " ".join(words)
+
+
+# Signer titles as they are spelled: OCR often drops a mark in the signature block ("CHỦ TICH" under a
+# seal); a title that folds to one of these is written as here.
+TITLES = ("Chủ tịch", "Phó Chủ tịch", "Giám đốc", "Phó Giám đốc", "Bí thư", "Phó Bí thư", "Chánh Thanh tra",
+          "Phó Chánh Thanh tra", "Cục trưởng", "Phó Cục trưởng", "Viện trưởng", "Phó Viện trưởng", "Chánh án",
+          "Phó Chánh án", "Trưởng ban", "Phó Trưởng ban", "Trưởng phòng", "Phó Trưởng phòng", "Bộ trưởng",
+          "Thứ trưởng", "Tổng Thanh tra", "Thủ tướng", "Chánh Văn phòng", "Phó Chánh Văn phòng",
+          "Chi cục trưởng", "Phó Chi cục trưởng", "Chủ nhiệm", "Phó Chủ nhiệm")
+_TITLES_BY_FOLD = {letters(t): t for t in TITLES}
+
+
+def spelled_title(title: str | None) -> str | None:
+    """``title`` as :data:`TITLES` spells it when it is one of them up to marks, else as read."""
+    if title is None:
+        return None
+    return _TITLES_BY_FOLD.get(letters(title), title)
 
 
 _TITLE_WORDS = ("chu tich", "giam doc", "bi thu", "chanh thanh tra", "cuc truong", "bo truong", "thu truong",
@@ -251,9 +286,12 @@ def _looks_like_title(line: str) -> bool:
 
 def _authority_display(line: str) -> str:
     m = AUTHORITY.match(line.strip())
-    prefix = m.group(1).upper() if m else ""
-    rest = line.strip()[m.end() - 1:] if m else line.strip()
-    return f"{prefix}. {display_title(rest)}".strip()
+    if m is None:
+        return display_title(line) or ""
+    rest = display_title(line.strip()[m.end() - 1:])
+    if m.group(3):  # "T/M BAN THƯỜNG VỤ": the slash form is written without a dot
+        return f"{m.group(3).upper()} {rest}"
+    return f"{m.group(2).upper()}. {rest}"
 
 
 def find_recipients(lines: list[str]) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from ingest.text import nfc
+from ingest.textlayer import page_texts
 
 DEFAULT_PIXEL_LIMIT = 120_000_000  # an A0 sheet at 300 dpi is ~140 MP; an A4 page ~8.7 MP
 MIN_TEXT_CHARS = 40  # letters and digits on a page before its text layer counts as real text
@@ -106,21 +106,8 @@ def _inspect_pdf(path: Path, dpi: int, pixel_limit: int) -> FileInfo:
 
 
 def text_layers(path: Path, count: int) -> dict[int, str]:
-    """Pages whose own text layer has real text (pdftotext, reading order, NFC)."""
-    try:
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                             timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return {}
-    if out.returncode != 0:
-        return {}
-    chunks = out.stdout.decode("utf-8", "replace").split("\f")
-    result = {}
-    for n, chunk in enumerate(chunks[:count], 1):
-        text = nfc("\n".join(line.rstrip() for line in chunk.strip("\n").splitlines()))
-        if has_real_text(text):
-            result[n] = text
-    return result
+    """Pages whose own text layer has real text (:mod:`ingest.textlayer`: word boxes in reading order, NFC)."""
+    return {n: text for n, text in page_texts(path, count).items() if has_real_text(text)}
 
 
 def _open_image(path: Path, pixel_limit: int) -> Image.Image:

@@ -27,10 +27,11 @@ from pathlib import Path
 
 from ingest import engines
 from ingest.engines import OcrEngine
-from ingest.ocr import OcrError, OcrPage, OcrSettings
+from ingest.ocr import OcrError, OcrPage, OcrSettings, Word
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
 from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
+from ingest.reading_order import lines_to_text
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
 
@@ -113,6 +114,8 @@ class PageWorker:
             if path.exists():
                 try:
                     page = json.loads(path.read_text(encoding="utf-8"))
+                    # the words are the engine's; the reading order is this release's (ingest.reading_order)
+                    page["text"] = lines_to_text([Word(*w) for w in page["words"]], page["width"])
                     return PageResult(task.sha256, task.n, True, page=page_of.compose(page), cached=True,
                                       seconds=time.perf_counter() - start)
                 except (OSError, ValueError):

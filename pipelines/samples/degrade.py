@@ -26,8 +26,10 @@ class Degradation:
     scale: float = 1.0            # < 1: a lower-resolution scan
 
 
-def draw_seal(image: Image.Image, box: tuple[int, int, int, int], label: str, rng: np.random.Generator) -> None:
-    """A red round seal with the issuer's name on the ring and a star, blended like ink over the page."""
+def draw_seal(image: Image.Image, box: tuple[int, int, int, int], label: str, rng: np.random.Generator,
+              ink: tuple[float, float, float] = (205.0, 35.0, 45.0)) -> None:
+    """A round seal (red unless ``ink`` says otherwise) with the issuer's name on the ring and a star,
+    blended like ink over the page."""
     x0, y0, x1, y1 = box
     size = x1 - x0
     layer = Image.new("L", (size, size), 0)
@@ -53,8 +55,8 @@ def draw_seal(image: Image.Image, box: tuple[int, int, int, int], label: str, rn
     page = np.asarray(image, dtype=np.float32)
     region = page[y0:y1, x0:x1]
     a = alpha[: region.shape[0], : region.shape[1], None]
-    ink = np.array([205.0, 35.0, 45.0])
-    page[y0:y1, x0:x1] = region * (1 - a) + np.minimum(region, ink) * a
+    colour = np.array(ink)
+    page[y0:y1, x0:x1] = region * (1 - a) + np.minimum(region, colour) * a
     image.paste(Image.fromarray(page.astype(np.uint8)))
 
 

@@ -21,10 +21,11 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from pipelines.samples.degrade import Degradation, degrade, draw_seal, draw_signature
-from pipelines.samples.digital import digital_pdf
+from pipelines.samples.digital import digital_pdf, digital_pdf_pages
 from pipelines.samples.photo import photograph
 from pipelines.samples.render import RenderedPage, render_document
 from pipelines.samples.spec import DocSpec, load_specs
+from pipelines.samples.variants import add_variants
 
 PROFILES = {
     "scan": Degradation(skew_deg=1.5, noise=6, stains=2),
@@ -99,8 +100,12 @@ def _concat_pdfs(parts: list[bytes]) -> bytes:
 
 
 def _digital_pages(spec: DocSpec, data: bytes) -> list[SamplePage]:
+    """The pages of ``spec``'s born-digital PDF with the lines each prints (the text layer's ground truth)."""
     count = len(PdfReader(io.BytesIO(data)).pages)
-    return [SamplePage(spec.name, [], digital=True) for _ in range(count)]
+    lines = digital_pdf_pages(spec)[1]
+    if len(lines) != count:
+        raise RuntimeError(f"{spec.name}: {count} pages in the PDF, {len(lines)} in its truth")
+    return [SamplePage(spec.name, page, digital=True) for page in lines]
 
 
 # When each unit sent its files (the files' times, hence the default received date): on time, except the
@@ -202,6 +207,10 @@ def generate_inbox(out: Path, seed: int = 2024) -> Manifest:
     imgs, pages = scanned("11", "noisy")
     write(f"{unit}/BC 1520-BC-CAT-PC03 dieu tra tham nhung 2024.pdf", _image_pdf(imgs), unit, pages)
     _multi_file(write, scanned, specs["21"], seed)
+
+    # Reading order and signature block (issue 14): long Nơi nhận, seals over the name, born-digital công văn.
+    add_variants(specs, rng, lambda rel, data, unit, pages: write(
+        rel, data, unit, [SamplePage(doc, lines, digital, profile) for doc, lines, digital, profile in pages]))
     return man
 
 

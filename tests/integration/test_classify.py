@@ -19,6 +19,7 @@ EXPECTED_INDICATORS = {
     "01": "A.1.2", "02": "B.1.7", "03": "B.1.10", "04": "A.2.1", "05": "B.1.8", "06": "B.1.9",
     "07": "B.1.9", "08": "X.2", "09": "B.1.4", "10": "A.2.2", "11": "C.1.3",
     "21": "X.1", "22": "B.1.6", "23": "B.1.6",
+    "12": "B.1.1", "13": "C.1.3", "14": "B.2.1",  # the reading-order and signature-block variants (issue 14)
 }
 
 
@@ -67,7 +68,9 @@ def test_facts_match_the_documents(ingested, records):
                 misses.append(f"{src}: {field} {r[field]!r} != {want!r}")
         assert r["in_period"] == (date(2023, 12, 16) <= issued <= date(2024, 12, 15)), src
     assert checked == len(manifest.specs)
-    assert len(misses) <= 1, misses  # signature blocks are the noisiest part of a scan
+    # Every signer and title is right except on the bitonal scan whose black seal crosses the name (issue 14):
+    # tesseract reads nothing on that row, and the signer is left empty for review, never guessed.
+    assert all("ban scan den trang" in m and "signer None" in m for m in misses), misses
 
 
 def test_indicators_tag_the_evidence(ingested, records):

@@ -71,7 +71,7 @@ def _word(text: str, left: int, line: int, width: int = 40, height: int = 20, co
 def test_reading_order_writes_a_two_column_header_left_column_first():
     words = [_word("UBND", 100, 0), _word("CỘNG", 600, 0), _word("HÒA", 645, 0),
              _word("SỞ", 100, 1), _word("Độc", 600, 1), _word("lập", 645, 1),
-             _word("Kế", 100, 2), _word("hoạch", 145, 2)]
+             _word("Kế", 420, 2), _word("hoạch", 465, 2)]  # a centred title under the header
     assert lines_to_text(words, 1000) == "UBND\nSỞ\nCỘNG HÒA\nĐộc lập\nKế hoạch"
 
 
