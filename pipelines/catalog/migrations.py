@@ -163,6 +163,23 @@ ALTER TABLE jobs ADD COLUMN error_code TEXT;
 """
 
 
+# A reviewer's override of the provisional score of one unit for one indicator of a plan (the latest wins);
+# each change also goes to the audit log (doc_id ``score:<plan>:<unit>``, field ``score:<indicator>``).
+V6 = """
+CREATE TABLE IF NOT EXISTS score_overrides (
+    plan_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    points REAL NOT NULL CHECK (points >= 0),
+    original REAL,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (plan_id, unit, indicator)
+);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -179,6 +196,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (3, "plan units and web users", _script(V3)),
     (4, "upload jobs and the index outbox", _script(V4)),
     (5, "web sessions; error codes beside error texts", _script(V5)),
+    (6, "reviewers' overrides of provisional scores", _script(V6)),
 ]
 LATEST = MIGRATIONS[-1][0]
 
