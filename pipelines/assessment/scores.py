@@ -77,6 +77,7 @@ class IndicatorScore:
     pending: float = 0.0  # points the weak evidence would add once confirmed
     override: Override | None = None
     share: tuple[int, int] | None = None  # unit_share: (units with valid evidence, expected units) of the province
+    engine_reason: Msg | None = None  # with an override: the engine's own reason (``reason`` then names both)
 
     @property
     def scored(self) -> bool:
@@ -260,9 +261,7 @@ def _unit_indicator(report: gaps.GapReport, u: gaps.UnitGaps, ind: Indicator, wh
     parts = [Msg("score.item", {"id": i.id, "name": i.name, "points": num(i.points), "max": num(i.max),
                                 "reason": i.reason}) for i in items]
     reason = Msg("score.items_equal" if equal else "score.items", {"parts": parts})
-    status = cell.status if all(i.status == cell.status for i in items) else min(
-        (i.status for i in items), key=gaps.STATUSES.index)
-    return IndicatorScore(**base, status=status, points=points, computed=points, max=top, reason=reason,
+    return IndicatorScore(**base, status=cell.status, points=points, computed=points, max=top, reason=reason,
                           items=tuple(items), needs_review=pending > 0, pending=pending)
 
 
@@ -273,7 +272,8 @@ def _with_override(s: IndicatorScore, o: Override | None) -> IndicatorScore:
         return replace(s, override=o)
     reason = Msg("score.override", {"who": o.who, "at": o.at[:16].replace("T", " "), "points": num(o.points),
                                     "computed": num(s.computed), "note": o.note, "reason": s.reason})
-    return replace(s, points=o.points, override=o, reason=reason, needs_review=False, pending=0.0)
+    return replace(s, points=o.points, override=o, reason=reason, engine_reason=s.reason, needs_review=False,
+                   pending=0.0)
 
 
 def _total(ident: str, name: str, scores: list[IndicatorScore]) -> Total:
@@ -310,12 +310,17 @@ def score(report: gaps.GapReport) -> ScoreReport:
                 if applies(ind, u.unit.kind) and not report.plan.excluded(ind.id)]
         raw.append((u, [_with_override(_unit_indicator(report, u, ind, where[ind.id], cells),
                                        report.overrides.get((u.unit.name, ind.id))) for ind in inds]))
-    province = [_province(ind, where[ind.id], [s for _, ss in raw for s in ss if s.id == ind.id])
+    by_id: dict[str, list[IndicatorScore]] = defaultdict(list)
+    for _, unit_scores in raw:
+        for s in unit_scores:
+            by_id[s.id].append(s)
+    province = [_province(ind, where[ind.id], by_id[ind.id])
                 for ind in index_set.indicators() if not report.plan.excluded(ind.id)]
     share = {p.id: (p.valid, p.expected) for p in province if p.rule == "unit_share"}
+    by_province = {p.id: p for p in province}
     units = []
     for u, scores in raw:
-        scores = [_shared(s, share[s.id], province) if s.id in share and s.scored else s for s in scores]
+        scores = [_shared(s, share[s.id], by_province[s.id]) if s.id in share and s.scored else s for s in scores]
         units.append(UnitScores(u.unit, tuple(scores), *_totals(index_set, scores)))
     scored = [p for p in province if p.points is not None]
     as_scores = [IndicatorScore(p.id, p.name, p.group, p.criterion, p.rule, "present", p.points, p.points, p.max,
@@ -326,11 +331,11 @@ def score(report: gaps.GapReport) -> ScoreReport:
     return ScoreReport(index_set.id, index_set_note(index_set), tuple(units), tuple(province), pc, pg, pt)
 
 
-def _shared(s: IndicatorScore, counts: tuple[int, int], province: list[ProvinceScore]) -> IndicatorScore:
-    p = next(p for p in province if p.id == s.id)
-    reason = Msg("score.unit_share", {"reason": s.reason, "valid": counts[0], "expected": counts[1],
-                                      "province": num(p.points), "max": num(p.max)})
-    return replace(s, share=counts, reason=reason)
+def _shared(s: IndicatorScore, counts: tuple[int, int], p: ProvinceScore) -> IndicatorScore:
+    params = {"valid": counts[0], "expected": counts[1], "province": num(p.points), "max": num(p.max)}
+    engine = Msg("score.unit_share", {"reason": s.engine_reason, **params}) if s.engine_reason else None
+    return replace(s, share=counts, reason=Msg("score.unit_share", {"reason": s.reason, **params}),
+                   engine_reason=engine)
 
 
 def _province(ind: Indicator, where: tuple[str, str], scores: list[IndicatorScore]) -> ProvinceScore:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from classify.yamlfile import DataFileError
 from pipelines.assessment import scores
-from pipelines.assessment.formats import scores_json
+from pipelines.assessment.score_formats import scores_json
 from pipelines.cli.common import cli_lang, open_catalog
 from pipelines.cli.gaps import STYLE, cli_plan
 from pipelines.i18n import message_of
@@ -89,5 +89,6 @@ def override_cmd(cfg: Config, unit: str, indicator: str, points: str | None, not
     except (service.ScoreError, DataFileError) as exc:
         raise click.UsageError(message_of(exc, lang)) from exc
     e, s = done.entry, done.score
-    click.echo(f"{e['doc_id']} {e['field']}: {e['before']!r} → {e['after']!r} ({e['who']}, {e['at']})")
+    after = scores.num(e["after"]) if e["after"] is not None else "(bỏ điểm sửa)"
+    click.echo(f"{e['doc_id']} {e['field']}: {scores.num(e['before'])} → {after} ({e['who']}, {e['at']})")
     click.echo(f"{s.id}: {scores.num(s.points)}/{scores.num(s.max)} — {s.reason.text(lang)}")
