@@ -102,6 +102,7 @@ class GapReport:
     unmatched: tuple[DocInfo, ...]  # documents that satisfy no requirement of their unit
     unknown_units: dict[str, int] = field(default_factory=dict)  # unit names not in the plan → documents
     overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (unit, indicator) → reviewer's
+    population: tuple[UnitGaps, ...] = ()  # every unit when ``units`` is part of them (the province's scores)
 
     @property
     def no_submission(self) -> list[str]:

@@ -22,7 +22,8 @@ evidence for (the gap engine checks nothing for it). Totals per criterion, group
 indicators only: their maximum is what those indicators could give this unit, not the published maximum.
 
 The province: per indicator (per sub-item for ``per_item``), the mean of the scores of the units that must supply
-it, which is points × valid/expected without overrides; totals per criterion and group and for the province.
+it, which is points × valid/expected without overrides; totals per criterion and group and for the province. A
+report of one unit (``GapReport.population`` holding them all) still scores the province over every unit.
 
 A reviewer's override (:mod:`pipelines.catalog.scores`) replaces the unit's score of an indicator; the engine's
 own score stays beside it (``computed``). Every score carries its reason as a message of the i18n catalog
@@ -302,7 +303,7 @@ def score(report: gaps.GapReport) -> ScoreReport:
     """The provisional scores of every unit of the report (with the reviewers' overrides) and of the province."""
     index_set, where = report.index_set, places(report.index_set)
     raw: list[tuple[gaps.UnitGaps, list[IndicatorScore]]] = []
-    for u in report.units:
+    for u in report.population or report.units:
         if not u.cells:
             continue  # nothing is required of it (the receiving unit)
         cells = {c.requirement.id: c for c in u.cells if c.requirement.source == "index-set"}
@@ -318,8 +319,10 @@ def score(report: gaps.GapReport) -> ScoreReport:
                 for ind in index_set.indicators() if not report.plan.excluded(ind.id)]
     share = {p.id: (p.valid, p.expected) for p in province if p.rule == "unit_share"}
     by_province = {p.id: p for p in province}
-    units = []
+    units, shown = [], {u.unit.name for u in report.units}
     for u, scores in raw:
+        if u.unit.name not in shown:
+            continue
         scores = [_shared(s, share[s.id], by_province[s.id]) if s.id in share and s.scored else s for s in scores]
         units.append(UnitScores(u.unit, tuple(scores), *_totals(index_set, scores)))
     scored = [p for p in province if p.points is not None]

@@ -95,7 +95,7 @@ def kind_matrices(report: gaps.GapReport, first_kind: str | None = None) -> list
 
 def for_unit(report: gaps.GapReport, unit: gaps.UnitGaps) -> gaps.GapReport:
     """The report of one unit: its row, its documents that satisfy nothing, no other unit."""
-    return dataclasses.replace(report, units=(unit,), unknown_units={},
+    return dataclasses.replace(report, units=(unit,), unknown_units={}, population=report.units,
                                unmatched=tuple(d for d in report.unmatched
                                                if report.plan.unit_for(d.unit) == unit.unit))
 

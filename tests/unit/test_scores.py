@@ -221,3 +221,12 @@ def test_the_index_set_note_is_shown_when_the_set_has_one():
 
 def test_numbers_are_written_the_vietnamese_way():
     assert [scores.num(v) for v in (4.0, 4.888, 0.5, None, 0.0)] == ["4", "4,89", "0,5", "–", "0"]
+
+
+def test_a_report_of_one_unit_still_scores_the_province_over_every_unit():
+    full = gaps.build(PLAN, INDEX_SET, RECORDS, {})
+    one = replace(full, units=full.units[1:2], population=full.units)
+    result = scores.score(one)
+    assert [u.unit.name for u in result.units] == ["Sở Hai"]
+    assert result.province == scores.score(full).province
+    assert "toàn tỉnh 2/3 đơn vị" in result.unit("Sở Hai").get("A.1.3").reason.text()

@@ -53,6 +53,9 @@ def test_a_reviewer_overrides_a_score_from_the_gaps_page(empty_app, empty_home):
     export = json.loads(client.get("/api/gaps/export?format=json").text)
     a11 = next(r for r in export["rows"] if (r["unit"], r["requirement"]) == (UNIT, "A.1.1"))
     assert (a11["score"], a11["score_computed"], a11["override_who"]) == (0.5, 0, "ratsoat")
+    one = json.loads(client.get(f"/api/gaps/export?format=json&unit={quote(UNIT)}").text)
+    assert [u["unit"] for u in one["scores"]["units"]] == [UNIT]
+    assert one["scores"]["province"] == export["scores"]["province"]  # still over every unit of the plan
 
 
 def test_a_refused_override_shows_the_page_with_the_form_as_left(empty_app):
