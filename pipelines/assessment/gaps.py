@@ -17,13 +17,14 @@ also attach a document to a requirement by hand (correction ``requirement:<id>``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from classify.indexset import IndexSet
 from pipelines.assessment.plan import Plan, Requirement, Unit, requirements_for
 from pipelines.catalog.records import DocumentRecord
+from pipelines.catalog.scores import Override
 
 STATUSES = ("present", "weak", "out_of_period", "late", "missing")
 STATUS_VI = {"present": "Đủ", "weak": "Cần xem lại", "out_of_period": "Ngoài thời kỳ", "late": "Nộp muộn",
@@ -83,6 +84,7 @@ class UnitGaps:
     unit: Unit
     cells: tuple[Cell, ...]
     documents: int
+    docs: tuple[DocInfo, ...] = ()  # the unit's documents (the provisional score judges sub-items on them)
 
     def count(self, status: str) -> int:
         return sum(c.status == status for c in self.cells)
@@ -99,6 +101,8 @@ class GapReport:
     units: tuple[UnitGaps, ...]
     unmatched: tuple[DocInfo, ...]  # documents that satisfy no requirement of their unit
     unknown_units: dict[str, int] = field(default_factory=dict)  # unit names not in the plan → documents
+    overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (unit, indicator) → reviewer's
+    population: tuple[UnitGaps, ...] = ()  # every unit when ``units`` is part of them (the province's scores)
 
     @property
     def no_submission(self) -> list[str]:
@@ -169,9 +173,17 @@ def cell(req: Requirement, docs: list[DocInfo], plan: Plan) -> Cell:
     return Cell(req, best, f"{head}: " + "; ".join(e.reason for e in same), tuple(evidence))
 
 
-def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord]) -> GapReport:
+def with_items(req: Requirement, index_set: IndexSet) -> Requirement:
+    """An index-set requirement that a document tagged with one of the indicator's sub-items satisfies too."""
+    ind = index_set.get(req.id) if req.source == "index-set" else None
+    items = tuple(s.id for s in ind.items) if ind else ()
+    return replace(req, indicators=tuple(dict.fromkeys((*req.indicators, *items)))) if items else req
+
+
+def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
+          overrides: Mapping[tuple[str, str], Override] | None = None) -> GapReport:
     """The whole report from the catalog's document records (corrections applied), for the plan's units (a
-    clerk's imported list arrives as ``plan.with_units``)."""
+    clerk's imported list arrives as ``plan.with_units``), with the reviewers' score overrides."""
     by_unit: dict[str, list[DocInfo]] = defaultdict(list)
     unknown: dict[str, int] = defaultdict(int)
     for r in records:
@@ -186,7 +198,7 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord]) ->
     out, unmatched = [], []
     for unit in plan.units:
         docs = by_unit.get(unit.name, [])
-        reqs = requirements_for(plan, unit, index_set)
+        reqs = [with_items(r, index_set) for r in requirements_for(plan, unit, index_set)]
         index: dict[str, list[DocInfo]] = defaultdict(list)
         for d in docs:
             for key in {*d.indicators, *d.attached}:
@@ -199,8 +211,8 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord]) ->
             used |= {e.doc.id for e in c.evidence}
             cells.append(c)
         unmatched += [d for d in docs if d.id not in used]
-        out.append(UnitGaps(unit, tuple(cells), len(docs)))
-    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown))
+        out.append(UnitGaps(unit, tuple(cells), len(docs), tuple(docs)))
+    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown), dict(overrides or {}))
 
 
 def group_of(req: Requirement) -> str:

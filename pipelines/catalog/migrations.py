@@ -194,6 +194,23 @@ CREATE INDEX IF NOT EXISTS document_parts_sha ON document_parts(sha256);
 """
 
 
+# A reviewer's override of the provisional score of one unit for one indicator of a plan (the latest wins);
+# each change also goes to the audit log (doc_id ``score:<plan>:<unit>``, field ``score:<indicator>``).
+V9 = """
+CREATE TABLE IF NOT EXISTS score_overrides (
+    plan_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    points REAL NOT NULL CHECK (points >= 0),
+    original REAL,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (plan_id, unit, indicator)
+);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(db: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -213,6 +230,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (6, "documents indexed by issue date (near-duplicates)", _script(V6)),
     (7, "pages sent to remote OCR workers", _script(V7)),
     (8, "parts of documents that span files", _script(V8)),
+    (9, "reviewers' overrides of provisional scores", _script(V9)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -16,7 +16,7 @@ from rich.table import Table
 from classify.indexset import IndexSetError, load_index_set
 from classify.yamlfile import DataFileError
 from pipelines.assessment import formats as gap_reports
-from pipelines.assessment import gaps
+from pipelines.assessment import gaps, scores
 from pipelines.assessment.formats import FORMATS
 from pipelines.assessment.plan import Plan, PlanError, requirements_for
 from pipelines.assessment.plan_yaml import load_plan
@@ -74,23 +74,29 @@ def _print_table(result: gaps.GapReport, unit_name: str | None) -> None:
         found = result.unit_gaps(unit_name)
         if found is None:
             raise click.UsageError(f"no unit {unit_name!r} in plan {result.plan.id}")
-        table = Table(title=f"{found.unit.name}: {found.complete}% đủ, {found.documents} văn bản")
-        for col in ("Yêu cầu", "Nội dung", "Tình trạng", "Lý do"):
+        unit_scores = scores.score(result).unit(found.unit.name)
+        total = f", điểm tạm tính {scores.num(unit_scores.total.points)}/{scores.num(unit_scores.total.max)}" \
+            if unit_scores else ""
+        table = Table(title=f"{found.unit.name}: {found.complete}% đủ, {found.documents} văn bản{total}")
+        for col in ("Yêu cầu", "Nội dung", "Tình trạng", "Lý do", "Điểm"):
             table.add_column(col, overflow="fold")
         for c in found.cells:
+            sc = unit_scores.get(c.requirement.id) if unit_scores and c.requirement.source == "index-set" else None
             table.add_row(c.requirement.id, c.requirement.name,
-                          f"[{STYLE[c.status]}]{gaps.STATUS_VI[c.status]}[/]", c.reason)
+                          f"[{STYLE[c.status]}]{gaps.STATUS_VI[c.status]}[/]", c.reason,
+                          f"{scores.num(sc.points)}/{scores.num(sc.max)}" if sc else "")
         console.print(table)
         return
     table = Table(title=f"Thiếu minh chứng — {result.plan.name} (thời kỳ {result.plan.period_from:%d/%m/%Y}–"
                         f"{result.plan.period_to:%d/%m/%Y})")
-    for col in ("Đơn vị", "Loại", "Văn bản", *[gaps.STATUS_VI[s] for s in gaps.STATUSES], "% đủ"):
+    for col in ("Đơn vị", "Loại", "Văn bản", *[gaps.STATUS_VI[s] for s in gaps.STATUSES], "% đủ", "Điểm tạm tính"):
         table.add_column(col, justify="left" if col in ("Đơn vị", "Loại") else "right")
     for row in gap_reports.summary(result):
         if row["documents"] == 0:
             continue
         table.add_row(row["unit"], row["unit_kind"], str(row["documents"]),
-                      *[f"[{STYLE[s]}]{row[s]}[/]" for s in gaps.STATUSES], f"{row['complete_pct']}")
+                      *[f"[{STYLE[s]}]{row[s]}[/]" for s in gaps.STATUSES], f"{row['complete_pct']}",
+                      f"{scores.num(row.get('score'))}/{scores.num(row.get('score_max'))}")
     console.print(table)
     silent = result.no_submission
     if silent:

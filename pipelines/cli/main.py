@@ -22,6 +22,7 @@ from pipelines.cli.common import date_option, open_catalog, pass_home, say
 from pipelines.cli.docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd
 from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
 from pipelines.cli.progress import BatchProgress
+from pipelines.cli.scores import scores_group
 from pipelines.cli.search import reindex_cmd, search_cmd
 from pipelines.cli.web import serve_cmd, users_group
 from pipelines.cli.worker import DEFAULT_BLOB_PORT, blob_server_for, make_executor, remote_line, worker_cmd
@@ -192,5 +193,5 @@ def samples(outdir: Path, seed: int) -> None:
 
 
 for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, search_cmd, reindex_cmd, gaps_cmd, plan_group,
-                 units_group, serve_cmd, users_group, worker_cmd):
+                 units_group, serve_cmd, users_group, worker_cmd, scores_group):
     main.add_command(_command)

@@ -1,6 +1,7 @@
 """Gaps: the unit × requirement matrix of the active plan with one unit's requirements (page), the same as
 JSON (``GET /api/gaps``) and as a file (``GET /api/gaps/export``: XLSX, CSV, HTML, JSON; of one unit with
-``unit``).
+``unit``), with the provisional scores ("điểm tạm tính") of every unit and of the province; a reviewer sets
+a unit's score of one indicator with a note from the unit's section (``POST /gaps/scores``, audit log).
 
 The page draws one matrix per unit kind (Sở, ban, ngành; UBND cấp huyện; Công an tỉnh …) with only that
 kind's requirements as columns, the ones most of its units have first, so no row sits among columns that
@@ -16,15 +17,19 @@ from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
-from pipelines.assessment import gaps
+from classify.yamlfile import DataFileError
+from pipelines.assessment import gaps, scores
 from pipelines.assessment.formats import FORMATS
+from pipelines.services import scores as score_service
 from pipelines.services.gaps import render as render_report
+from pipelines.services.users import User
 from pipelines.web import views
-from pipelines.web.deps import Reader, catalog, render
+from pipelines.web.deps import Reader, Reviewer, catalog, render
 from pipelines.web.downloads import attachment
+from pipelines.web.lang import Lang
 from pipelines.web.models import Filter, GapCellOut, GapsOut, GapUnitOut
 from pipelines.web.templating import kind_vi
 
@@ -90,13 +95,14 @@ def kind_matrices(report: gaps.GapReport, first_kind: str | None = None) -> list
 
 def for_unit(report: gaps.GapReport, unit: gaps.UnitGaps) -> gaps.GapReport:
     """The report of one unit: its row, its documents that satisfy nothing, no other unit."""
-    return dataclasses.replace(report, units=(unit,), unknown_units={},
+    return dataclasses.replace(report, units=(unit,), unknown_units={}, population=report.units,
                                unmatched=tuple(d for d in report.unmatched
                                                if report.plan.unit_for(d.unit) == unit.unit))
 
 
-@router.get("/gaps", include_in_schema=False)
-def gaps_page(request: Request, user: Reader, unit: Annotated[str, Query(max_length=200)] = "") -> Response:
+def gaps_response(request: Request, user: User, unit: str, saved: bool = False, form: dict | None = None,
+                  score_error: str | None = None) -> Response:
+    """The page; with ``form`` and ``score_error`` the override form as the reviewer left it, the message beside."""
     with catalog(request) as db:
         report = views.gap_report(db)
     chosen = report.unit_gaps(unit) if unit else None
@@ -104,10 +110,39 @@ def gaps_page(request: Request, user: Reader, unit: Annotated[str, Query(max_len
     if unit and chosen is None:
         error = f"Không có đơn vị «{unit[:80]}» trong kế hoạch {report.plan.id}."
     export = f"&unit={quote(chosen.unit.name)}" if chosen else ""
+    result = scores.score(report)
     return render(request, "gaps.html", {
         "report": report, "matrices": kind_matrices(report, chosen.unit.kind if chosen else None),
         "chosen": chosen, "statuses": gaps.STATUSES, "error": error, "unit": unit, "export": export,
-        "formats": [f for f in FORMATS if f != "json"]}, status_code=422 if error else 200)
+        "formats": [f for f in FORMATS if f != "json"], "scores": result, "num": scores.num,
+        "score_status_vi": scores.SCORE_STATUS_VI, "chosen_scores": result.unit(chosen.unit.name) if chosen else None,
+        "can_override": user.can("correct"), "saved": saved, "form": form or {}, "score_error": score_error},
+        status_code=422 if error or score_error else 200)
+
+
+@router.get("/gaps", include_in_schema=False)
+def gaps_page(request: Request, user: Reader, unit: Annotated[str, Query(max_length=200)] = "",
+              saved: bool = False) -> Response:
+    return gaps_response(request, user, unit, saved)
+
+
+@router.post("/gaps/scores", include_in_schema=False)
+def override_form(request: Request, user: Reviewer, lang: Lang, unit: Annotated[str, Form(max_length=200)],
+                  indicator: Annotated[str, Form(max_length=40)] = "", points: Annotated[str, Form(max_length=20)] = "",
+                  note: Annotated[str, Form(max_length=2000)] = "", clear: Annotated[str, Form(max_length=5)] = "",
+                  ) -> Response:
+    """A reviewer's score of one indicator for one unit (or its removal with ``clear``), with a note: through the
+    use case the CLI's ``scores override`` calls; the page again with the message when it is refused."""
+    form = {"indicator": indicator, "points": points, "note": note, "clear": bool(clear)}
+    try:
+        value = None if clear else score_service.parse_points(points)
+        with catalog(request) as db:
+            score_service.override(db, unit, indicator, value, user.name, note, views.plan_or_503(db))
+    except score_service.ScoreError as exc:
+        return gaps_response(request, user, unit, form=form, score_error=exc.message(lang))
+    except DataFileError as exc:
+        raise HTTPException(503, f"Kế hoạch đánh giá của kho dữ liệu không đọc được: {exc}") from exc
+    return RedirectResponse(f"/gaps?unit={quote(unit)}&saved=1#scores", 303)
 
 
 def gaps_out(result: gaps.GapReport, unit: str | None) -> GapsOut:

@@ -122,20 +122,28 @@ def test_table_csv_and_xlsx(scenario, tmp_path):
     vi_rows = list(csv.DictReader(io.StringIO(gaps(scenario, fmt="csv").lstrip("\ufeff"))))
     assert list(vi_rows[0]) == ["Kế hoạch", "Đơn vị", "Loại đơn vị", "Mã yêu cầu", "Nội dung yêu cầu", "Nhóm",
                                 "Nguồn yêu cầu", "Hạn nộp", "Khung thời gian", "Mã tình trạng", "Tình trạng", "Lý do",
-                                "Mã văn bản", "Số, ký hiệu"]
+                                "Mã văn bản", "Số, ký hiệu", "Điểm tạm tính", "Điểm tối đa", "Mã tình trạng điểm",
+                                "Lý do điểm", "Điểm máy tính", "Người sửa điểm", "Lúc sửa điểm", "Ghi chú sửa điểm"]
     english = run_cli("--home", str(scenario["home"]), "--lang", "en", "gaps", "--plan", str(scenario["plan"]),
                       "--format", "csv", check_codes=(0,)).stdout
     rows = list(csv.DictReader(io.StringIO(english.lstrip("\ufeff"))))
     assert len(rows) == 12 and {r["status"] for r in rows} == set(EXPECTED.values())
     assert list(rows[0]) == ["plan", "unit", "unit_kind", "requirement", "requirement_name", "group", "source",
-                             "deadline", "window", "status", "status_vi", "reason", "documents", "symbols"]
-    assert [list(r.values()) for r in vi_rows] == [list(r.values()) for r in rows]  # only the header changes
+                             "deadline", "window", "status", "status_vi", "reason", "documents", "symbols", "score",
+                             "score_max", "score_status", "score_reason", "score_computed", "override_who",
+                             "override_at", "override_note"]
+    # only the header changes (the score's reason is a message in the asked language)
+    reason = list(rows[0]).index("score_reason")
+    assert [[v for i, v in enumerate(r.values()) if i != reason] for r in vi_rows] == \
+        [[v for i, v in enumerate(r.values()) if i != reason] for r in rows]
+    assert rows[0]["score_reason"] and vi_rows[0]["Lý do điểm"] != rows[0]["score_reason"]
     out = tmp_path / "gaps.xlsx"
     gaps(scenario, "-o", str(out), fmt="xlsx")
     from openpyxl import load_workbook
 
     wb = load_workbook(out)
-    assert wb.sheetnames[0] == "Tổng hợp" and len(wb.sheetnames) == 1 + len(UNITS)
+    assert wb.sheetnames[0] == "Tổng hợp" and wb.sheetnames[-1] == "Điểm tạm tính"
+    assert len(wb.sheetnames) == 2 + len(UNITS)
     sheet = wb["Sở Muộn"]
     statuses = {sheet.cell(r, 1).value: sheet.cell(r, 3).value for r in range(3, sheet.max_row + 1)}
     assert statuses == {"B.1.7": "Nộp muộn", "B.1.9": "Thiếu"}

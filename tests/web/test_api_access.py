@@ -19,7 +19,7 @@ MISSING_JOB = "0" * 16
 ROUTES = [
     ("GET", "/", None), ("POST", "/logout", None),
     ("GET", "/search", "read"), ("GET", "/documents/{doc}", "read"), ("GET", "/gaps", "read"),
-    ("POST", "/documents/{doc}/corrections", "correct"),
+    ("POST", "/documents/{doc}/corrections", "correct"), ("POST", "/gaps/scores", "correct"),
     ("GET", "/intake", "upload"), ("POST", "/intake", "upload"), ("GET", f"/intake/{MISSING_JOB}", "upload"),
     ("POST", "/api/logout", None), ("GET", "/api/me", None),
     ("GET", "/api/search?q=tham", "read"), ("GET", "/api/documents", "read"), ("GET", "/api/documents/{doc}", "read"),

@@ -231,7 +231,7 @@ def test_gap_matrices_per_unit_kind_with_their_own_requirements_first(app):
     others = tables["KHAC"]
     police_row = re.search(r'<tr[^>]*>\s*<th scope="row" class="unitname"><a[^>]*>Công an tỉnh</a>.*?</tr>',
                            others, flags=re.S).group(0)
-    first_cells = re.findall(r"<td[^>]*>", police_row)[1:5]  # after % đủ: the police's own four requirements
+    first_cells = re.findall(r"<td[^>]*>", police_row)[2:6]  # after % đủ and Điểm: the police's own four requirements
     assert all('class="cell' in cell for cell in first_cells), first_cells
     assert re.search(r'aria-label="Công an tỉnh, C\.1\.3 [^"]+: (Đủ|Cần xem lại|Thiếu|Nộp muộn|Ngoài thời kỳ)"',
                      police_row)
