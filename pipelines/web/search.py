@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from sqlite3 import Connection
@@ -23,14 +24,14 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from classify.doctype import TYPES
-from pipelines.catalog.duplicates import twins_for
+from pipelines.catalog.duplicates import Twins, twins_for
 from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
 from pipelines.web import images, views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.lang import request_lang
 from pipelines.web.models import Filter, HitOut, SearchOut
-from pipelines.web.viewcache import fingerprint
+from pipelines.web.viewcache import ViewCache, fingerprint
 from search.analysis import QueryError, parse_query
 from search.backends.sqlite import ColumnsCache
 from search.model import Filters, Hit, SearchResult
@@ -136,8 +137,21 @@ def _lists(db: Connection) -> tuple[list[str], list[tuple[str, str]]]:
     return [u.name for u in plan.units], [(i.id, i.name) for i in active_index_set(db).indicators()]
 
 
+def _twins(db: Connection, ids: list[str], cache: ViewCache, known: Hashable | None) -> dict[str, Twins]:
+    """The likely copies of these documents (those that have any), each kept per catalog state."""
+    if known is None:
+        return twins_for(db, ids)
+    kept = {d: cache.get(("twins", known, d)) for d in ids}
+    missing = [d for d, twins in kept.items() if twins is None]
+    found = twins_for(db, missing) if missing else {}
+    for d in missing:
+        kept[d] = found.get(d, False)  # (False: none, kept too)
+        cache.put(("twins", known, d), kept[d])
+    return {d: twins for d, twins in kept.items() if twins}
+
+
 def _results(request: Request, db: Connection, q: str, filters: Filters, params: dict[str, str],
-             page: int, size: int) -> Markup:
+             page: int, size: int, known: Hashable | None) -> Markup:
     """Search and render the results part of the page (documents, pager, facets) for result page ``page``."""
     found = grouped_search(db, q, filters, page * size + 1, web(request).search_cache)
     result, groups = found.result, found.groups
@@ -149,7 +163,7 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
     query = views.query_or_none(q)
     for group in shown:
         group.snippet = images.remarked_snippet(group.best.snippet, query)
-    twins = twins_for(db, [g.best.doc_id for g in shown])  # likely copies of the documents shown
+    twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in result.facets.get(name, {}).items()]
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
@@ -181,7 +195,8 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         if filters is not None and q.strip():
             key = known and ("results", known, request_lang(request), tuple(params.items()), page, size)
             try:
-                results = state.views.get_or_make(key, lambda: _results(request, db, q, filters, params, page, size))
+                results = state.views.get_or_make(key, lambda: _results(request, db, q, filters, params, page, size,
+                                                                                    known))
             except views.InputError as exc:
                 errors["q"] = str(exc)
         elif q.strip():

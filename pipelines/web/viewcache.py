@@ -8,6 +8,7 @@ request's own parameters. So the page keeps
 
 * the filter lists (unit names, indicators) per fingerprint, and
 * the rendered results (documents, snippets, facets, pager) per fingerprint + query + filters + page,
+* each document's likely copies (near-duplicates: reading texts to compare them cost 15 % of a new query),
 
 in one small LRU map (:class:`ViewCache`) that a fingerprint change makes unreachable: a write, a correction,
 a new plan or unit list is seen by the very next request. Nothing user-specific is kept (the header with the
@@ -47,7 +48,7 @@ class ViewCache:
     """A bounded map (least recently used dropped first), safe across the server's threads. Two requests
     that miss the same key at once both compute it (the work is idempotent; a lock per key is not worth it)."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 1024) -> None:
         self._size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
@@ -61,11 +62,22 @@ class ViewCache:
                 self._items.move_to_end(key)
                 return self._items[key]  # type: ignore[return-value]
         value = make()
+        self.put(key, value)
+        return value
+
+    def get(self, key: Hashable) -> object | None:
+        """The value kept under ``key``, or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: object) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
-        return value
 
     def __len__(self) -> int:
         return len(self._items)
