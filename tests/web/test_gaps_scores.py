@@ -39,19 +39,19 @@ def test_a_reviewer_overrides_a_score_from_the_gaps_page(empty_app, empty_home):
     assert "Điểm tạm tính toàn tỉnh" in page and f"Điểm tạm tính của {UNIT}: 0/" in page
     assert 'action="/gaps/scores"' in page and 'name="csrf_token"' in page
     assert "Không có minh chứng: 0 điểm" in page
-    saved = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.1", "points": "0,5",
+    saved = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.2", "points": "0,5",
                                               "note": "Kế hoạch bản giấy đã xem"})
     assert saved.status_code == 303 and saved.headers["location"] == f"{PAGE}&saved=1#scores"
     after = html.unescape(client.get(saved.headers["location"]).text)
     assert "Đã lưu điểm sửa vào nhật ký." in after
     assert re.search(r"Điểm sửa 0,5 \(máy tính 0\) — ratsoat, [^:]+:\d\d: Kế hoạch bản giấy đã xem", after)
-    row = re.search(r'<tr id="score-A\.1\.1">.*?</tr>', after, re.S).group(0)
+    row = re.search(r'<tr id="score-A\.1\.2">.*?</tr>', after, re.S).group(0)
     assert "0,5/1" in row and "Không có minh chứng: 0 điểm" in row  # the engine's reason beside the override
     with closing(connect(empty_home.catalog)) as db:
-        assert [(e["who"], e["field"], e["after"]) for e in review.audit_log(db)] == [("ratsoat", "score:A.1.1", 0.5)]
-        assert score_service.score_report(db).unit(UNIT).get("A.1.1").points == 0.5
+        assert [(e["who"], e["field"], e["after"]) for e in review.audit_log(db)] == [("ratsoat", "score:A.1.2", 0.5)]
+        assert score_service.score_report(db).unit(UNIT).get("A.1.2").points == 0.5
     export = json.loads(client.get("/api/gaps/export?format=json").text)
-    a11 = next(r for r in export["rows"] if (r["unit"], r["requirement"]) == (UNIT, "A.1.1"))
+    a11 = next(r for r in export["rows"] if (r["unit"], r["requirement"]) == (UNIT, "A.1.2"))
     assert (a11["score"], a11["score_computed"], a11["override_who"]) == (0.5, 0, "ratsoat")
     one = json.loads(client.get(f"/api/gaps/export?format=json&unit={quote(UNIT)}").text)
     assert [u["unit"] for u in one["scores"]["units"]] == [UNIT]
@@ -60,22 +60,22 @@ def test_a_reviewer_overrides_a_score_from_the_gaps_page(empty_app, empty_home):
 
 def test_a_refused_override_shows_the_page_with_the_form_as_left(empty_app):
     client = client_for(empty_app, "reviewer")
-    refused = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.1", "points": "7",
+    refused = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.2", "points": "7",
                                                 "note": "điểm theo biên bản"})
     assert refused.status_code == 422
     text = html.unescape(refused.text)
     assert re.search(r'id="score-error" role="alert">Điểm 7 không hợp lệ: phải từ 0 đến 1<', text)
     assert 'value="7"' in text and "điểm theo biên bản</textarea>" in text
     assert not re.search(r'name="clear" value="1"\s+checked', text)
-    assert re.search(r'<option value="A\.1\.1" selected>', text)
-    no_note = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.1", "points": "1"})
+    assert re.search(r'<option value="A\.1\.2" selected>', text)
+    no_note = client.post("/gaps/scores", data={"unit": UNIT, "indicator": "A.1.2", "points": "1"})
     assert no_note.status_code == 422 and "Cần ghi chú lý do sửa điểm" in html.unescape(no_note.text)
 
 
 def test_only_reviewers_with_the_csrf_token_may_override(empty_app):
     inspector = client_for(empty_app, "inspector")
     assert 'action="/gaps/scores"' not in inspector.get(PAGE).text
-    form = {"unit": UNIT, "indicator": "A.1.1", "points": "1", "note": "x"}
+    form = {"unit": UNIT, "indicator": "A.1.2", "points": "1", "note": "x"}
     assert inspector.post("/gaps/scores", data=form).status_code == 403
     reviewer = client_for(empty_app, "reviewer")
     del reviewer.headers["X-CSRF-Token"]
@@ -88,7 +88,7 @@ def test_the_scores_on_the_samples_look_right_at_both_widths(home, browser):
     """The ingested samples with one override: the unit's scores section and the form, screenshots, axe."""
     app = create_app(Config(home), intake_jobs=1)
     with closing(connect(home.catalog)) as db:
-        score_service.override(db, UNIT, "A.2.3", 2.0, "ratsoat", "Có kế hoạch tuyên truyền bản giấy, chưa quét")
+        score_service.override(db, UNIT, "A.2.2", 2.0, "ratsoat", "Có kế hoạch tuyên truyền bản giấy, chưa quét")
     axe = axe_source()
     found = []
     try:

@@ -22,6 +22,7 @@ from pipelines.services.users import add_user
 from pipelines.web import create_app
 from pipelines.web import search as search_routes
 from pipelines.web.images import hit_words, marked_text, reader_matches
+from pipelines.web.viewcache import ViewCache
 from search.analysis import find_matches, parse_query
 
 PHRASE = "kê khai tài sản"
@@ -129,6 +130,7 @@ def test_a_clerk_lands_on_the_intake_page_after_logging_in_from_the_login_page(a
 def test_results_are_one_entry_per_document_with_its_matching_pages(app, monkeypatch, first_scan):
     """With 40 page hits read first, the samples' 12 are all read; with 1, only as many as a page needs."""
     monkeypatch.setattr(search_routes, "FIRST_SCAN", first_scan)
+    monkeypatch.setattr(app.state.web, "views", ViewCache())  # (pages kept from the other case were read with 40)
     client = client_for(app, "inspector")
     hits = client.get("/api/search", params={"q": PHRASE, "limit": 100}).json()["hits"]
     pages_per_doc = Counter(h["doc_id"] for h in hits)
