@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-liberation2 \
-                python3-venv chromium rabbitmq-server
+                python3-venv chromium rabbitmq-server iproute2
 # OCR results are cached by page-image digest; demo, tests and benchmarks share one cache.
 export MINHCHUNG_OCR_CACHE ?= $(CURDIR)/.cache/ocr
 
