@@ -54,19 +54,19 @@ class ViewCache:
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable | None, make: Callable[[], _T]) -> _T:
-        """The value kept under ``key``, else ``make()`` (kept unless ``key`` is None)."""
+        """The value kept under ``key``, else ``make()`` (kept unless ``key`` is None; ``make`` never returns
+        None here: a kept None would read as missing)."""
         if key is None or not self._size:
             return make()
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
+        kept = self.get(key)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
         value = make()
         self.put(key, value)
         return value
 
     def get(self, key: Hashable) -> object | None:
-        """The value kept under ``key``, or None."""
+        """The value kept under ``key``, or None (also marking it the most recently used)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
