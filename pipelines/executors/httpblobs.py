@@ -11,6 +11,7 @@ which a sibling process may be reading).
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import time
 import urllib.error
@@ -69,15 +70,20 @@ class HttpBlobs:
                 while chunk := response.read(CHUNK):
                     digest.update(chunk)
                     out.write(chunk)
+                if response.length:  # what the length promised and never came: read(n) ends quietly on a cut
+                    raise http.client.IncompleteRead(b"", response.length)
         except urllib.error.HTTPError as exc:
             tmp.unlink(missing_ok=True)
             if exc.code in (401, 403):
                 raise BlobFetchError("remote.token_refused", url=self.url) from None
             raise BlobFetchError("remote.blob_unreachable", url=self.url, reason=f"HTTP {exc.code}") from None
-        except (OSError, urllib.error.URLError) as exc:
+        except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
+            # a body cut off when the coordinator dies mid-answer (urllib's read(n) then just ends early, its
+            # length left unread): the rerun serves the same blob again, like a refused connection
             tmp.unlink(missing_ok=True)
             reason = getattr(exc, "reason", None) or exc
-            raise BlobFetchError("remote.blob_unreachable", url=self.url, reason=str(reason)) from None
+            raise BlobFetchError("remote.blob_unreachable", url=self.url,
+                                 reason=str(reason) or type(exc).__name__) from None
         if digest.hexdigest() != sha256:
             tmp.unlink(missing_ok=True)
             raise BlobFetchError("remote.blob_digest", sha256=sha256, got=digest.hexdigest())

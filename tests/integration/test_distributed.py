@@ -263,7 +263,7 @@ def test_coordinator_killed_mid_batch_rerun_finishes_and_ocrs_nothing_twice(rabb
         assert pending > 0
         rerun = _ingest(rabbit, home, inbox, port, env)  # the same command (the same blob server port)
         out, err = rerun.communicate(timeout=180)
-        assert rerun.returncode == 0, err
+        assert rerun.returncode == 0, out + err
         summary = json.loads(out)
         assert summary["pages_ocr"] + summary["pages_cached"] == pending  # the rest, nothing lost
         assert _count_done(db_path) == 6

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import socket
+import threading
 import time
 
 import pytest
@@ -95,6 +97,46 @@ def test_a_worker_fetches_checks_and_keeps_a_bounded_copy(home, tmp_path):
     with pytest.raises(BlobFetchError) as down:
         HttpBlobs(f"http://127.0.0.1:{free_port()}", TOKEN, tmp_path / "c3", patience=0).path(shas[0])
     assert down.value.code == "remote.blob_unreachable"
+
+
+def _cutting_server(data: bytes, cut_first: int) -> tuple[socket.socket, list[int]]:
+    """A raw HTTP server: the first ``cut_first`` answers promise the whole body and close after half of it
+    (a coordinator killed mid-answer), then whole answers."""
+    server = socket.create_server(("127.0.0.1", 0))
+    served: list[int] = []
+
+    def loop() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                body = data[: len(data) // 2] if len(served) < cut_first else data
+                served.append(len(body))
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(data)
+                             + body)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return server, served
+
+
+def test_a_download_cut_off_mid_body_is_tried_again_not_a_failed_page(tmp_path):
+    data = os.urandom(200_000)
+    sha = hashlib.sha256(data).hexdigest()
+    server, served = _cutting_server(data, cut_first=1)
+    try:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(BlobFetchError) as cut:  # no patience: the cut-off body is "cannot be reached"
+            HttpBlobs(url, TOKEN, tmp_path / "c1", patience=0).path(sha)
+        assert cut.value.code == "remote.blob_unreachable"
+        assert not any(p.is_file() for p in (tmp_path / "c1").rglob("*"))  # no part left behind
+        served.clear()
+        copy = HttpBlobs(url, TOKEN, tmp_path / "c2", patience=5).path(sha)  # cut once, then whole
+        assert copy.read_bytes() == data and served == [len(data) // 2, len(data)]
+    finally:
+        server.close()
 
 
 def test_a_busy_blob_port_is_a_coded_error(home):
