@@ -37,9 +37,9 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
         for r in rows:
             click.echo(json.dumps({k: v for k, v in r.items() if k != "pages"}, ensure_ascii=False))
         return
-    table = Table(title=f"Documents: {len(rows)}", show_lines=False)
-    for col in ("Id", "Unit", "Pages", "Type", "Symbol", "Issued", "Issuer", "Indicators", "In period"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=say("cli.documents.title", count=len(rows)), show_lines=False)
+    for col in ("id", "unit", "pages", "type", "symbol", "issued", "issuer", "indicators", "in_period"):
+        table.add_column(say(f"cli.column.{col}"), overflow="fold")
     for r in rows:
         fixed = {m["field"].split(":")[0] for m in r["corrected"]}
 
@@ -51,7 +51,7 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
         table.add_row(r["id"], r["unit"] or "-", pages, mark("doc_type", r["doc_type"] or "?"),
                       mark("symbol", r["symbol"] or "-"), mark("issued", r["issued"] or "-"),
                       mark("issuer", r["issuer"] or "-"), mark("indicator", inds),
-                      {True: "yes", False: "no", None: "?"}[r["in_period"]])
+                      {True: say("cli.yes"), False: say("cli.no"), None: "?"}[r["in_period"]])
     Console(width=max(140, Console().width)).print(table)
 
 
@@ -64,7 +64,7 @@ def classify_cmd(cfg: Config, everything: bool, index_set: str | None) -> None:
     db = open_catalog(cfg.home)
     classifier = Classifier.build(active_index_set(db, index_set))
     shas, docs = classify_pending(db, classifier, everything=everything)
-    click.echo(f"{len(shas)} files classified into {docs} documents with index set {classifier.index_set.id}")
+    click.echo(say("cli.classify.done", files=len(shas), documents=docs, index_set=classifier.index_set.id))
     for warning in drain_outbox(db, cfg.es_url):
         click.echo(warning, err=True)
 

@@ -23,7 +23,7 @@ from pipelines.assessment.plan_yaml import load_plan
 from pipelines.assessment.units import read_units_csv, save_units, write_units_csv
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
-from pipelines.cli.common import cli_lang, open_catalog, pass_home
+from pipelines.cli.common import cli_lang, open_catalog, pass_home, say
 from pipelines.services.active import active_plan
 from pipelines.services.gaps import build_report, render
 
@@ -65,7 +65,7 @@ def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, un
     else:
         sys.stdout.write(body)
     if output:
-        click.echo(f"{fmt} gap report for {len(result.units)} units written to {output}", err=True)
+        click.echo(say("cli.gaps.written", format=fmt, count=len(result.units), path=output), err=True)
 
 
 def _print_table(result: gaps.GapReport, unit_name: str | None) -> None:
@@ -126,11 +126,13 @@ def plan_check(ref: str) -> None:
     for u in plan.units:
         kinds[u.kind] = kinds.get(u.kind, 0) + 1
     click.echo(f"{plan.id}: {plan.name}")
-    click.echo(f"period {plan.period_from:%d/%m/%Y}–{plan.period_to:%d/%m/%Y}, index set {index_set.id}")
-    click.echo("units: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    click.echo("deadlines: " + ", ".join(f"{k} {d:%d/%m/%Y}" for k, d in sorted(plan.deadlines.items())))
+    click.echo(say("cli.plan.period", start=f"{plan.period_from:%d/%m/%Y}", end=f"{plan.period_to:%d/%m/%Y}",
+                   index_set=index_set.id))
+    click.echo(say("cli.plan.units", kinds=", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))))
+    click.echo(say("cli.plan.deadlines",
+                   deadlines=", ".join(f"{k} {d:%d/%m/%Y}" for k, d in sorted(plan.deadlines.items()))))
     reqs = sum(len(requirements_for(plan, u, index_set)) for u in plan.units)
-    click.echo(f"{len(plan.duties)} duties; {reqs} unit × requirement cells")
+    click.echo(say("cli.plan.duties", duties=len(plan.duties), cells=reqs))
 
 
 @click.group("units")
@@ -152,7 +154,7 @@ def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     db = connect(home.catalog)
     plan = cli_plan(db, plan_ref)
     save_units(db, units, plan.id)
-    click.echo(f"{len(units)} units imported for plan {plan.id}")
+    click.echo(say("cli.units.imported", count=len(units), plan=plan.id))
 
 
 @units_group.command("export")
@@ -164,4 +166,4 @@ def units_export(home: Home, csv_file: Path, plan_ref: str | None) -> None:
     db = open_catalog(home)
     plan = cli_plan(db, plan_ref)
     write_units_csv(list(plan.units), csv_file)
-    click.echo(f"{len(plan.units)} units written to {csv_file}")
+    click.echo(say("cli.units.written", count=len(plan.units), path=csv_file))

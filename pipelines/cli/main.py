@@ -88,7 +88,7 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
         home.create()
         db = connect(home.catalog)
         executor = make_executor(cfg, db, broker, blob_url, max_deliveries, as_json) if broker and blob_url else None
-        progress = BatchProgress(quiet=as_json)
+        progress = BatchProgress(quiet=as_json, say=say)
         try:
             summary = ingest(home, db, list(paths), opts, progress, executor)
         except OcrError as exc:  # an unknown engine (MINHCHUNG_OCR_ENGINE): refused before anything is read
@@ -98,12 +98,13 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{summary.sources} sources: {summary.new_files} new files, {summary.unchanged} unchanged, "
-                   f"{len(summary.duplicates)} duplicates, {len(summary.quarantined)} quarantined")
-        click.echo(f"pages: {summary.pages_text} text layer, {summary.pages_ocr} OCRed, "
-                   f"{summary.pages_cached} from the OCR cache, {summary.pages_failed} failed")
+        click.echo(say("cli.ingest.summary", sources=summary.sources, new=summary.new_files,
+                       unchanged=summary.unchanged, duplicates=len(summary.duplicates),
+                       quarantined=len(summary.quarantined)))
+        click.echo(say("cli.ingest.pages", text=summary.pages_text, ocr=summary.pages_ocr,
+                       cached=summary.pages_cached, failed=summary.pages_failed))
         for d in summary.duplicates:
-            click.echo(f"duplicate: {d['source']} has the same content as {d['same_as']}")
+            click.echo(say("cli.ingest.duplicate", source=d["source"], same_as=d["same_as"]))
         for q in summary.quarantined:
             click.echo(say("cli.quarantined", source=q["source"], reason=q["message"]), err=True)
         for warning in summary.search_warnings:
@@ -123,10 +124,10 @@ def status(cfg: Config, as_json: bool) -> None:
         click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return
     console = Console(width=max(100, Console().width))
-    table = Table(title=f"minhchung status: {cfg.home.root}")
-    for col in ("Unit", "Documents", "Pages", "OCR pages", "Text-layer pages", "Pending", "Mean conf.",
-                "Quarantined"):
-        table.add_column(col, justify="left" if col == "Unit" else "right")
+    table = Table(title=say("cli.status.title", home=cfg.home.root))
+    for col in ("unit", "documents", "pages", "ocr_pages", "text_pages", "pending", "mean_confidence",
+                "quarantined"):
+        table.add_column(say(f"cli.column.{col}"), justify="left" if col == "unit" else "right")
     for u in units:
         conf = "-" if u["mean_confidence"] is None else f"{u['mean_confidence']:.1f}"
         table.add_row(u["unit"], str(u["documents"]), str(u["pages"]), str(u["ocr_pages"]),
@@ -151,11 +152,11 @@ def status(cfg: Config, as_json: bool) -> None:
         click.echo(remote_line(view.remote))
     if view.outbox is not None:
         lag = view.outbox
-        line = f"Elasticsearch outbox: {lag['pending']} changes waiting"
+        line = say("cli.outbox", pending=lag["pending"])
         if lag["pending"]:
-            line += f" (oldest {lag['oldest']})"
+            line += say("cli.outbox.oldest", oldest=lag["oldest"])
         if lag["error"]:
-            line += f"; last error at {lag['error_at']}: {lag['error']}"
+            line += say("cli.outbox.error", at=lag["error_at"], error=lag["error"])
         console.print(line)
 
 
@@ -176,7 +177,7 @@ def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> N
             out.close()
     if pdf_dir:
         written = export_searchable(home, db, pdf_dir)
-        click.echo(f"{len(written)} searchable PDFs written to {pdf_dir}", err=True)
+        click.echo(say("cli.export.pdfs", count=len(written), folder=pdf_dir), err=True)
 
 
 @main.command()
@@ -188,8 +189,8 @@ def samples(outdir: Path, seed: int) -> None:
 
     manifest = generate_inbox(outdir, seed)
     pages = sum(len(f.pages) for f in manifest.files)
-    click.echo(f"{len(manifest.files)} files ({pages} pages, {len(manifest.specs)} documents, "
-               f"{sum(1 for f in manifest.files if f.bad)} bad on purpose) written to {outdir}")
+    click.echo(say("cli.samples.written", files=len(manifest.files), pages=pages, documents=len(manifest.specs),
+                   bad=sum(1 for f in manifest.files if f.bad), folder=outdir))
 
 
 for _command in (documents_cmd, classify_cmd, correct_cmd, audit_cmd, search_cmd, reindex_cmd, gaps_cmd, plan_group,

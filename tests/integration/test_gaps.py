@@ -176,7 +176,7 @@ def test_html_report_renders_in_chromium(scenario, tmp_path):
 
 def test_plan_check_and_units_csv(scenario, tmp_path):
     out = run_cli("plan", "check", "daklak-2024", check_codes=(0,)).stdout
-    assert "period 16/12/2023–15/12/2024" in out and "SO 15/03/2025" in out
+    assert "Thời kỳ đánh giá 16/12/2023–15/12/2024, bộ chỉ số paca-2024" in out and "SO 15/03/2025" in out
     bad = tmp_path / "bad.yaml"
     bad.write_text(plan_yaml().replace("kind: SO}", "kind: SOO}", 1), encoding="utf-8")
     proc = run_cli("plan", "check", str(bad), check_codes=(2,))

@@ -60,5 +60,8 @@ def test_progress_is_plain_lines_when_not_a_terminal(inbox, tmp_path):
     shutil.copy2(root / "Sở Tư pháp" / "CV ke khai tai san trang 1.png", src / "p.png")
     proc = run_cli("--home", str(tmp_path / "h"), "ingest", str(tmp_path / "in"), "--unit-from-folder",
                    check_codes=(0,))
-    assert "pages 1/1" in proc.stderr and "pages/min" in proc.stderr and "\x1b[" not in proc.stderr
-    assert "1 new files" in proc.stdout
+    assert "Trang 1/1" in proc.stderr and "trang/phút" in proc.stderr and "\x1b[" not in proc.stderr
+    assert "1 nguồn: 1 tệp mới" in proc.stdout and "Trang: 0 có lớp chữ" in proc.stdout  # Vietnamese first
+    english = run_cli("--lang", "en", "--home", str(tmp_path / "h2"), "ingest", str(tmp_path / "in"),
+                      "--unit-from-folder", check_codes=(0,))
+    assert "pages 1/1" in english.stderr and "1 new files" in english.stdout
