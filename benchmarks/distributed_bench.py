@@ -82,6 +82,18 @@ class RedisNode:
             self.proc.wait(30)
 
 
+def same_priority(pid: int) -> None:
+    """Give a process started in a session of its own (the RabbitMQ or Redis node: its own autogroup at nice 0)
+    this script's autogroup nice, so that a run under ``echo -20 > /proc/self/autogroup`` does not starve the
+    broker. (The workers run in this script's session, i.e. autogroup, as the local pool does: each in its own
+    autogroup, 1 worker ran 7× slower at nice 0, and 2 workers at -20 had twice the local pool's share.)"""
+    try:
+        nice = Path("/proc/self/autogroup").read_text().split("nice")[-1].strip()
+        Path(f"/proc/{pid}/autogroup").write_text(nice)
+    except (OSError, IndexError):
+        pass
+
+
 def bar_inbox(dest: Path, pages: int) -> Path:
     from ocr_test_engine import bar_page
 
@@ -105,7 +117,8 @@ def run_setup(setup: str, broker: str, inbox: Path, work: Path, procs: int, env:
         for i in range(count):
             workers.append(start_worker(broker, work / f"w{i}", f"bench{i}", concurrency=procs // count,
                                         env={k: v for k, v in env.items() if k != "MINHCHUNG_WORKER_TOKEN"},
-                                        imports=("distributed_engine",) if "SLOWBAR_SECONDS" in env else ()))
+                                        imports=("distributed_engine",) if "SLOWBAR_SECONDS" in env else (),
+                                        own_session=False))  # this script's autogroup, as the local pool
         for w in workers:
             wait_ready(w)
         args += ["--broker", broker, "--blob-listen", f"127.0.0.1:{free_port()}"]
@@ -171,6 +184,8 @@ def main() -> None:
         (site / "sitecustomize.py").write_text(SITE, encoding="utf-8")
         pythonpath = os.pathsep.join([str(site), str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "unit")])
         node = RabbitNode(tmp / "rabbit").start()
+        if node.proc is not None:
+            same_priority(node.proc.pid)
         try:
             fixed_env = {"PYTHONPATH": pythonpath, "MINHCHUNG_OCR_ENGINE": "slowbar",
                          "SLOWBAR_SECONDS": str(opts.seconds)}
@@ -178,6 +193,7 @@ def main() -> None:
             rows = [] if opts.no_fixed else workload("fixed", node, bars, tmp, opts.procs, fixed_env, opts.repeat)
             if opts.redis:
                 redis_node = RedisNode(tmp / "redis")
+                same_priority(redis_node.proc.pid)
                 try:
                     rows += [{**row, "setup": f"redis {row['setup']}"} for row in workload(
                         "redis", node, bars, tmp, opts.procs, fixed_env, opts.repeat, SETUPS[1:], redis_node.url)]

@@ -139,7 +139,10 @@ class Worker:
 
 
 def start_worker(broker_url: str, folder: Path, name: str, concurrency: int = 1, imports: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None, prefix: list[str] | None = None) -> Worker:
+                 env: dict[str, str] | None = None, prefix: list[str] | None = None,
+                 own_session: bool = True) -> Worker:
+    """``own_session=False``: a process group of its own (still killed with its pool) in the caller's session,
+    i.e. its autogroup, so that the benchmark's workers share the cores as its local pool does."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{name}.log"
     args = [*(prefix or []), *CLI, "--home", str(folder / "home"), "worker", "--concurrency", str(concurrency),
@@ -148,7 +151,7 @@ def start_worker(broker_url: str, folder: Path, name: str, concurrency: int = 1,
         args += ["--import", module]
     out = open(log, "wb")  # noqa: SIM115 (the worker's whole life)
     proc = subprocess.Popen(args, env=worker_env(broker_url, env), stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=own_session, process_group=None if own_session else 0)
     return Worker(proc, log)
 
 
