@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")
 RABBIT_MISSING = "rabbitmq-server is not installed (Debian package rabbitmq-server: make system, as root)"
 TOKEN = "test-worker-token-" + "x" * 16
@@ -137,7 +139,10 @@ class Worker:
 
 
 def start_worker(broker_url: str, folder: Path, name: str, concurrency: int = 1, imports: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None, prefix: list[str] | None = None) -> Worker:
+                 env: dict[str, str] | None = None, prefix: list[str] | None = None,
+                 own_session: bool = True) -> Worker:
+    """``own_session=False``: a process group of its own (still killed with its pool) in the caller's session,
+    i.e. its autogroup, so that the benchmark's workers share the cores as its local pool does."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{name}.log"
     args = [*(prefix or []), *CLI, "--home", str(folder / "home"), "worker", "--concurrency", str(concurrency),
@@ -146,7 +151,7 @@ def start_worker(broker_url: str, folder: Path, name: str, concurrency: int = 1,
         args += ["--import", module]
     out = open(log, "wb")  # noqa: SIM115 (the worker's whole life)
     proc = subprocess.Popen(args, env=worker_env(broker_url, env), stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=own_session, process_group=None if own_session else 0)
     return Worker(proc, log)
 
 
@@ -159,3 +164,30 @@ def wait_ready(worker: Worker, timeout: float = 240.0) -> None:  # 3 s on an idl
             return
         time.sleep(0.2)
     raise RuntimeError("worker not ready:\n" + worker.text())
+
+
+def slowbar_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """Environment that registers the ``slowbar`` engine (tests/distributed_engine.py) in every Python process
+    (coordinator and workers) through a sitecustomize module, and the file its pages are logged to."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import distributed_engine\n", encoding="utf-8")
+    log = tmp_path / "engine.log"
+    env = {"PYTHONPATH": os.pathsep.join([str(site), str(REPO), str(TESTS), str(TESTS / "unit")]),
+           "MINHCHUNG_OCR_ENGINE": "slowbar", "SLOWBAR_LOG": str(log),
+           "MINHCHUNG_OCR_CACHE": str(tmp_path / "cold-cache")}  # a cold cache: pages are really read
+    return env, log
+
+
+def bar_inbox(dest: Path, rows: list[list[list[int]]], unit: str = "Sở Nội vụ") -> Path:
+    """One PNG file per entry of ``rows`` (the test engine's bar pages) in ``dest/unit``; returns ``dest``."""
+    if str(TESTS / "unit") not in sys.path:
+        sys.path.append(str(TESTS / "unit"))
+    from ocr_test_engine import bar_page
+
+    folder = dest / unit
+    folder.mkdir(parents=True)
+    for i, page_rows in enumerate(rows):
+        image, _ = bar_page(page_rows)
+        image.save(folder / f"trang {i + 1}.png")
+    return dest

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 import subprocess
 import sys
-from contextlib import closing
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+import uvicorn
 from clihelp import copy_data_home
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp
 
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
@@ -74,3 +80,25 @@ def client_for(app, role: str | None = None, ip: str = "testclient") -> TestClie
 def call(client: TestClient, method: str, path: str):
     return client.get(path) if method == "GET" else client.post(path, data={"csrf_token": client.headers.get(
         "X-CSRF-Token", "")})
+
+
+@contextmanager
+def serving(app: ASGIApp, port: int | None = None) -> Iterator[int]:
+    """``app`` on a real uvicorn server on ``port`` (default: a free local port) while in the block; yields the
+    port."""
+    if port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn-web-tests", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(15)

@@ -11,7 +11,9 @@ import click
 
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
-from pipelines.cli.common import pass_home
+from pipelines.cli.common import pass_home, say
+from pipelines.cli.worker import advertised_url, broker_or_fail, token_or_fail
+from pipelines.executors.celery_app import mask_url
 from pipelines.services.config import Config
 from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
 
@@ -32,9 +34,13 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
               help="Behind a reverse proxy: trust its X-Forwarded-For/-Proto headers when the connection comes from "
                    "these addresses (comma-separated IPs or networks, '*' for any), so logins are limited per client "
                    "address rather than the proxy's. Default: trust none.")
+@click.option("--blob-url", metavar="URL", envvar="MINHCHUNG_BLOB_URL", show_envvar=True, default=None,
+              help="With MINHCHUNG_BROKER_URL: this server's address as the remote OCR workers reach it (they fetch "
+                   "originals from its /internal/blobs route); default: guessed from the address on the route to "
+                   "the broker.")
 @click.pass_obj
 def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: int, session_hours: float,
-              secure_cookies: bool, jobs: int | None, forwarded_allow_ips: str | None) -> None:
+              secure_cookies: bool, jobs: int | None, forwarded_allow_ips: str | None, blob_url: str | None) -> None:
     """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
 
@@ -43,6 +49,12 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: in
     home = cfg.home
     options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
                "secure_cookies": secure_cookies, "intake_jobs": jobs}
+    if cfg.broker_url:  # uploads are OCRed by the remote workers: checked before serving (exit 2)
+        broker_or_fail(cfg.broker_url)
+        token_or_fail(cfg)
+        options["intake_blob_url"] = blob_url or advertised_url(cfg.broker_url, host, port)
+        click.echo(say("remote.sending", broker=mask_url(cfg.broker_url), blob_url=options["intake_blob_url"]),
+                   err=True)
     server = {"host": host, "port": port, "log_level": "info", "proxy_headers": bool(forwarded_allow_ips),
               "forwarded_allow_ips": forwarded_allow_ips}
     app = create_app(cfg, **options)  # also creates and migrates the catalog before any worker starts

@@ -25,6 +25,10 @@ from urllib.parse import urlsplit, urlunsplit
 from celery import Celery
 from kombu import Exchange, Queue
 
+# RabbitMQ only. Redis (Celery's other broker) keeps no delivery count and gives a dead worker's pages back only
+# after its visibility timeout: a page that kills workers would circle for ever, a lost worker hold its pages
+# an hour (README, "More machines for OCR"; BENCHMARKS.md, issue 13). Such a URL is refused.
+BROKER_SCHEMES = ("amqp", "amqps", "pyamqp")
 OCR_QUEUE = "minhchung.ocr"
 RESULTS_PREFIX = "minhchung.results."
 TASK_NAME = "minhchung.ocr_page"
@@ -71,10 +75,14 @@ def ocr_queue() -> Queue:
                  queue_arguments=QUORUM)
 
 
-def results_queue(coordinator_id: str) -> Queue:
-    """The durable queue of one coordinator's results (one per data home), on the default exchange."""
+def results_queue(coordinator_id: str, expires: float | None = None) -> Queue:
+    """The durable queue of one coordinator's results (one per data home), on the default exchange.
+
+    ``expires`` (seconds): RabbitMQ deletes the queue after that long unused (``x-expires``), for the queue of
+    one web intake job, which nobody reruns (the next job sends its pending pages again)."""
     name = RESULTS_PREFIX + coordinator_id
-    return Queue(name, Exchange(""), routing_key=name, durable=True, auto_delete=False, queue_arguments=QUORUM)
+    arguments = QUORUM | ({"x-expires": int(expires * 1000)} if expires else {})
+    return Queue(name, Exchange(""), routing_key=name, durable=True, auto_delete=False, queue_arguments=arguments)
 
 
 def make_app(broker_url: str) -> Celery:

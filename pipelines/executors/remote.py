@@ -22,11 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import Celery
 from kombu import Connection, Consumer, Message
 
 from pipelines.catalog import remote_tasks
+from pipelines.executors import celery_app
 from pipelines.executors.celery_app import (
     RETRYABLE_CODES,
     TASK_NAME,
@@ -50,7 +52,11 @@ class BrokerError(CodedError):
 
 
 def check_broker(url: str, timeout: float = 5.0) -> None:
-    """Connect once; :class:`BrokerError` (credentials masked) when the broker cannot be used."""
+    """Connect once; :class:`BrokerError` (credentials masked) when the broker cannot be used: not a RabbitMQ
+    URL (``remote.broker_scheme``), or unreachable, or the login refused (``remote.broker_unreachable``)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in celery_app.BROKER_SCHEMES:  # (read at call time: the benchmark measures Redis)
+        raise BrokerError("remote.broker_scheme", url=mask_url(url), scheme=scheme or "?")
     try:
         with Connection(url, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
@@ -90,6 +96,7 @@ class RemoteExecutor:
     idle_check: float = 20.0  # seconds without a result before looking for lost tasks
     max_resends: int = 3
     notice: Notice | None = None
+    results_expire: float | None = None  # seconds: a results queue of this run only, deleted at its end
     app: Celery = field(init=False)
 
     def __post_init__(self) -> None:
@@ -114,11 +121,13 @@ class _Run:
                  on_result: Callable[[PageResult], None]) -> None:
         self.ex, self.conn, self.outstanding, self.on_result = ex, conn, outstanding, on_result
         self.channel = conn.channel()
-        self.results = results_queue(ex.coordinator_id)(self.channel)
+        self.results = results_queue(ex.coordinator_id, ex.results_expire)(self.channel)
         self.ocr = ocr_queue()(self.channel)
         self.resends: Counter[Key] = Counter()
         remote_tasks.drop_resolved(ex.db)
-        self.task_ids = {k: v for k, v in remote_tasks.sent(ex.db).items() if k in outstanding}
+        # Tasks an earlier run sent answer to that run's queue: with a queue of its own, a run sends them again.
+        earlier = {} if ex.results_expire else remote_tasks.sent(ex.db)
+        self.task_ids = {k: v for k, v in earlier.items() if k in outstanding}
 
     def go(self) -> None:
         self.ocr.declare()
@@ -137,6 +146,8 @@ class _Run:
                 elif time.monotonic() - last >= self.ex.idle_check:
                     self._look_for_lost()
                     last = time.monotonic()
+        if self.ex.results_expire:  # this run's own queue: nothing more can come for it
+            self.results.delete()
 
     def _send(self, tasks: list[PageTask]) -> None:
         if not tasks:

@@ -2,7 +2,10 @@
 
 The worker thread belongs to the app (``app.state.web.intake``); it opens its own SQLite connection per job
 (connections cannot cross threads) and runs the same :func:`pipelines.services.intake.ingest` as the CLI, whose
-process pool does the OCR. Progress is kept on the job and read by the polling endpoint. The uploaded
+process pool does the OCR — or, when a broker is configured (``MINHCHUNG_BROKER_URL``) and ``serve`` gave the
+address workers fetch originals from (its ``/internal/blobs`` route), the remote OCR workers, as
+``ingest --broker`` does (each job with a results queue of its own: ``serve --workers N`` runs N intake threads).
+Progress is kept on the job and read by the polling endpoint. The uploaded
 folder is removed after the ingest: the originals are then in the blob store. A failed job keeps its reason
 as English text (``error``) beside its message code (``error_code``); :meth:`Job.message` shows it in a
 language.
@@ -18,7 +21,10 @@ import queue
 import re
 import secrets
 import shutil
+import sqlite3
 import threading
+import time
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,13 +34,18 @@ from typing import BinaryIO
 from ingest.sources import SUPPORTED, describe_unsupported, sniff
 from pipelines.catalog import jobs as stored_jobs
 from pipelines.catalog.db import connect, now
+from pipelines.executors import PageResult, PageTask
+from pipelines.executors.remote import RemoteExecutor, check_broker, coordinator_id
+from pipelines.executors.remote_status import broker_status
 from pipelines.i18n import DEFAULT_LANG, CodedError, Msg, code_of, params_of, stored_message, translate
 from pipelines.services.config import Config
-from pipelines.services.intake import IngestOptions, ingest
+from pipelines.services.intake import IngestOptions, Progress, ingest
 
 ACCEPTED = (*SUPPORTED, "zip")
 JOB_INTERRUPTED_CODE = "job.interrupted"  # a job cut off by a server stop (its English text is stored)
 KEEP_JOBS = 200
+JOB_QUEUE_EXPIRES = 24 * 3600.0  # seconds an interrupted job's results queue stays on the broker
+REMOTE_STATUS_AGE = 3.0  # seconds a look at the broker is shown again (every job page asks it while polling)
 log = logging.getLogger("minhchung.web.intake")
 
 
@@ -114,10 +125,12 @@ class IntakeWorker:
     next server process starts, while the jobs of other live processes are left alone); the
     progress of the jobs of this process is kept in memory under a lock and read by the polling endpoint."""
 
-    def __init__(self, config: Config, jobs: int | None = None) -> None:
+    def __init__(self, config: Config, jobs: int | None = None, blob_url: str | None = None) -> None:
         self.config = config
         self.home = config.home
         self.jobs = jobs or config.jobs
+        self.blob_url = blob_url if config.broker_url else None  # set: pages go to the remote workers
+        self._remote: tuple[float, dict] | None = None  # (when, broker_status) last asked
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._live: dict[str, Job] = {}
         self._lock = threading.Lock()
@@ -163,6 +176,19 @@ class IntakeWorker:
         with self._lock:
             return [dataclasses.replace(self._live[r["id"]]) if r["id"] in self._live else _from_row(r)
                     for r in rows]
+
+    def remote_status(self) -> dict | None:
+        """The remote OCR workers as ``status`` shows them (connected workers, queue depth, pages in flight),
+        asked at most every :data:`REMOTE_STATUS_AGE` seconds; None when uploads are OCRed here."""
+        if not self.blob_url or not self.config.broker_url:
+            return None
+        with self._lock:
+            if self._remote and time.monotonic() - self._remote[0] < REMOTE_STATUS_AGE:
+                return dict(self._remote[1])
+        remote = broker_status(self.config.broker_url)
+        with self._lock:
+            self._remote = (time.monotonic(), remote)
+        return dict(remote)
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -211,13 +237,40 @@ class IntakeWorker:
                              settings=self.config.ocr_settings(), es_url=self.config.es_url)
         db = connect(self.home.catalog)
         try:
-            summary = ingest(self.home, db, [folder], opts, progress)
+            if self.blob_url and self.config.broker_url:
+                check_broker(self.config.broker_url)  # unreachable: the job fails with the reason, nothing written
+            summary = ingest(self.home, db, [folder], opts, progress, self._executor(db, job_id, progress))
             docs = stored_jobs.documents_under(db, _like_prefix(folder))
         finally:
             db.close()
             shutil.rmtree(folder.parent, ignore_errors=True)
         self._update(job_id, status="done", stage="done", summary=summary.to_dict(),
                      quarantined=summary.quarantined, documents=docs, finished=now())
+
+    def _executor(self, db: sqlite3.Connection, job_id: str, progress: Progress) -> _Sent | None:
+        """The remote workers' executor of one job (None: the local pool)."""
+        if not self.blob_url or not self.config.broker_url:
+            return None
+
+        def notice(code: str, params: dict) -> None:
+            log.info("intake job %s: %s", job_id, translate(code, "en", **params))
+
+        return _Sent(RemoteExecutor(self.config.broker_url, self.blob_url,
+                                    f"{coordinator_id(self.home.root)}.job-{job_id}", db, notice=notice,
+                                    results_expire=JOB_QUEUE_EXPIRES), progress)
+
+
+@dataclass
+class _Sent:
+    """A remote executor that shows the pages' count (0 of N) as soon as they are sent: with no worker free
+    they may wait in the queue a long time, and the job page says how many."""
+
+    executor: RemoteExecutor
+    progress: Progress
+
+    def run(self, tasks: Sequence[PageTask], on_result: Callable[[PageResult], None]) -> None:
+        self.progress("pages", 0, len(tasks))
+        self.executor.run(tasks, on_result)
 
 
 # A job belongs to the server process that took it: that process holds an exclusive lock on the job folder's

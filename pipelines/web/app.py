@@ -67,14 +67,16 @@ def _may_upload(state: WebState, scope: Scope) -> bool:
 def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,
                login_failures_per_name: int = DEFAULT_PER_NAME,
                login_failures_per_address: int = DEFAULT_PER_ADDRESS, login_window: float = DEFAULT_WINDOW,
-               session_hours: float = 8.0, secure_cookies: bool = False, intake_jobs: int | None = None) -> FastAPI:
+               session_hours: float = 8.0, secure_cookies: bool = False, intake_jobs: int | None = None,
+               intake_blob_url: str | None = None) -> FastAPI:
     """The ASGI app for one data home (created if missing).
 
     ``max_upload_bytes`` limits one upload request of a logged-in clerk, ``max_body_bytes`` every other
     request body (413 past either); ``login_failures_per_name`` failed logins for one user name, or
     ``login_failures_per_address`` from one address, in ``login_window`` seconds block logins (429);
     ``session_hours`` without a request end a session; ``secure_cookies`` marks the cookies Secure (serve
-    behind HTTPS); ``intake_jobs``: OCR processes."""
+    behind HTTPS); ``intake_jobs``: OCR processes; ``intake_blob_url``: with a broker configured, the address
+    of this server's blob route as the remote OCR workers reach it (uploads are then OCRed by them)."""
     home = config.home
     home.create()
     with closing(connect(home.catalog)) as db:  # migrated once here; expired sessions dropped
@@ -85,7 +87,8 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
                            path=home.root / "tmp" / "login-failures.sqlite3")  # shared by the workers
     pages = templates()
     pages.env.auto_reload = False  # the templates are package data: no stat() of each file per render
-    state = WebState(config, settings, pages, limiter, IntakeWorker(config, intake_jobs), load_secret(home))
+    intake = IntakeWorker(config, intake_jobs, intake_blob_url)
+    state = WebState(config, settings, pages, limiter, intake, load_secret(home))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -20,12 +20,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import StringConstraints
 
 from pipelines.assessment.plan import Unit
+from pipelines.i18n import translate
 from pipelines.services import documents as docs
 from pipelines.services import status
 from pipelines.services.uploads import Job, UploadError, store_uploads
 from pipelines.services.users import User
 from pipelines.web import views
 from pipelines.web.deps import Clerk, ClerkPoster, Reader, catalog, render, web
+from pipelines.web.lang import Lang
 from pipelines.web.models import CSRF, JobOut, QuarantinedOut
 
 router = APIRouter()
@@ -88,8 +90,23 @@ def submit_upload(request: Request, user: User, files: list[UploadFile], unit: s
     return queue_files(request, user, files, known_unit(request, unit), received)
 
 
-def job_out(job: Job) -> JobOut:
-    return JobOut.model_validate({**dataclasses.asdict(job), "url": f"/intake/{job.id}"})
+def remote_progress(request: Request, job: Job, lang: str) -> dict | None:
+    """While a job runs with remote OCR workers: how many are connected, the queue depth, the pages in flight
+    (as ``status`` shows them) and that line in ``lang``; None otherwise."""
+    remote = web(request).intake.remote_status() if job.status in ("queued", "running") else None
+    if remote is None:
+        return None
+    if remote["error"]:
+        text = translate("remote.job_progress_error", lang, reason=remote["error"])
+    else:
+        text = translate("remote.job_progress", lang, workers=len(remote["workers"]), depth=remote["queue_depth"],
+                         in_flight=remote["in_flight"])
+    return {"workers": len(remote["workers"]), "queue_depth": remote["queue_depth"],
+            "in_flight": remote["in_flight"], "error": remote["error"], "text": text}
+
+
+def job_out(job: Job, remote: dict | None = None) -> JobOut:
+    return JobOut.model_validate({**dataclasses.asdict(job), "url": f"/intake/{job.id}", "remote": remote})
 
 
 def job_of(request: Request, user: User, job_id: str) -> Job:
@@ -144,11 +161,12 @@ def intake_form(request: Request, user: ClerkPoster,
 
 
 @router.get("/intake/{job_id}", include_in_schema=False)
-def job_page(request: Request, job_id: str, user: Clerk) -> Response:
+def job_page(request: Request, job_id: str, user: Clerk, lang: Lang) -> Response:
     job = job_of(request, user, job_id)
     with catalog(request) as db:
         documents = [docs.document_record(db, d).to_export() for d in job.documents if docs.doc_file(db, d)]
-    return render(request, "job.html", {"job": job, "documents": documents})
+    return render(request, "job.html", {"job": job, "documents": documents,
+                                        "remote": remote_progress(request, job, lang)})
 
 
 @router.post("/api/uploads", response_model=JobOut, status_code=202, tags=["intake"],
@@ -169,9 +187,11 @@ def api_jobs(request: Request, user: Clerk) -> list[JobOut]:
 @router.get("/api/uploads/{job_id}", response_model=JobOut, tags=["intake"],
             responses={404: {"description": "no such job, or another clerk's"}})
 def api_job(request: Request, job_id: Annotated[str, StringConstraints(max_length=40)],
-            user: Clerk) -> JobOut:
-    """One intake job's progress: stage, pages done of total, and when done its documents and quarantine."""
-    return job_out(job_of(request, user, job_id))
+            user: Clerk, lang: Lang) -> JobOut:
+    """One intake job's progress: stage, pages done of total, and when done its documents and quarantine;
+    while it runs on remote OCR workers, how many are connected, the queue depth and the pages in flight."""
+    job = job_of(request, user, job_id)
+    return job_out(job, remote_progress(request, job, lang))
 
 
 @router.get("/api/quarantine", response_model=list[QuarantinedOut], tags=["intake"])

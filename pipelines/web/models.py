@@ -206,6 +206,14 @@ class QuarantinedOut(BaseModel):
     error: str | None
 
 
+class RemoteProgressOut(BaseModel):
+    workers: int = Field(description="remote OCR workers connected to the broker")
+    queue_depth: int | None = Field(description="pages waiting in the OCR queue (of every job)")
+    in_flight: int | None = Field(description="pages the workers hold")
+    error: str | None = Field(description="why the broker could not be asked (credentials masked)")
+    text: str = Field(description="the line shown on the job page, in the request's language")
+
+
 class JobOut(BaseModel):
     id: str
     user: str
@@ -224,6 +232,8 @@ class JobOut(BaseModel):
     documents: list[str]
     error: str | None
     url: str
+    remote: RemoteProgressOut | None = Field(default=None, description="while the job runs on remote OCR workers "
+                                                                        "(a broker is configured)")
 
 
 class UserOut(BaseModel):

@@ -10,7 +10,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -22,6 +21,7 @@ from distributed_support import (
     RABBIT_MISSING,
     TOKEN,
     RabbitNode,
+    bar_inbox,
     free_port,
     rabbit_available,
     start_worker,
@@ -32,40 +32,6 @@ from distributed_support import (
 pytestmark = pytest.mark.skipif(not rabbit_available(), reason=RABBIT_MISSING)
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
-
-
-@pytest.fixture(scope="module")
-def rabbit(tmp_path_factory):
-    node = RabbitNode(tmp_path_factory.mktemp("rabbit")).start()
-    yield node
-    node.stop()
-
-
-@pytest.fixture
-def slowbar(tmp_path):
-    """Environment that registers the ``slowbar`` engine in every Python process (coordinator and workers)
-    through a sitecustomize module, and the file its pages are logged to."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text("import distributed_engine\n", encoding="utf-8")
-    log = tmp_path / "engine.log"
-    env = {"PYTHONPATH": os.pathsep.join([str(site), str(REPO), str(TESTS), str(TESTS / "unit")]),
-           "MINHCHUNG_OCR_ENGINE": "slowbar", "SLOWBAR_LOG": str(log),
-           "MINHCHUNG_OCR_CACHE": str(tmp_path / "cold-cache")}  # a cold cache: pages are really read
-    return env, log
-
-
-def _bar_inbox(dest: Path, rows: list[list[list[int]]]) -> Path:
-    if str(TESTS / "unit") not in sys.path:
-        sys.path.append(str(TESTS / "unit"))
-    from ocr_test_engine import bar_page
-
-    unit = dest / "Sở Nội vụ"
-    unit.mkdir(parents=True)
-    for i, page_rows in enumerate(rows):
-        image, _ = bar_page(page_rows)
-        image.save(unit / f"trang {i + 1}.png")
-    return dest
 
 
 def _export(home: Path) -> list[dict]:
@@ -195,7 +161,7 @@ class _NoNs:
 def test_a_worker_killed_mid_page_gives_the_page_to_another_worker_and_it_is_done_once(rabbit, slowbar, tmp_path):
     env, log = slowbar
     rabbit.purge()
-    inbox = _bar_inbox(tmp_path / "in", [[[3, 5]], [[2], [4]]])
+    inbox = bar_inbox(tmp_path / "in", [[[3, 5]], [[2], [4]]])
     first = start_worker(rabbit.url, tmp_path / "w1", "doomed", env=env | {"SLOWBAR_SECONDS": "30"},
                          imports=("distributed_engine",))
     second = None
@@ -222,7 +188,7 @@ def test_a_worker_killed_mid_page_gives_the_page_to_another_worker_and_it_is_don
 def test_a_page_that_kills_every_worker_is_quarantined_after_n_deliveries(rabbit, slowbar, tmp_path):
     env, log = slowbar
     rabbit.purge()
-    inbox = _bar_inbox(tmp_path / "in", [[[0]], [[3]]])  # dust (ocr_test_engine.DUST): ink it cannot read; "die" kills
+    inbox = bar_inbox(tmp_path / "in", [[[0]], [[3]]])  # dust (ocr_test_engine.DUST): ink it cannot read; "die" kills
     worker = start_worker(rabbit.url, tmp_path / "w1", "victim", env=env, imports=("distributed_engine",))
     try:
         wait_ready(worker)
@@ -247,7 +213,7 @@ def test_a_page_that_kills_every_worker_is_quarantined_after_n_deliveries(rabbit
 def test_coordinator_killed_mid_batch_rerun_finishes_and_ocrs_nothing_twice(rabbit, slowbar, tmp_path):
     env, log = slowbar
     rabbit.purge()
-    inbox = _bar_inbox(tmp_path / "in", [[[n]] for n in range(2, 8)])  # six one-page files
+    inbox = bar_inbox(tmp_path / "in", [[[n]] for n in range(2, 8)])  # six one-page files
     worker = start_worker(rabbit.url, tmp_path / "w1", "steady", env=env | {"SLOWBAR_SECONDS": "1"},
                           imports=("distributed_engine",))
     home, port = tmp_path / "home", free_port()
@@ -278,7 +244,7 @@ def test_coordinator_killed_mid_batch_rerun_finishes_and_ocrs_nothing_twice(rabb
 def test_broker_unreachable_at_start_is_a_clear_error_exit_2_and_nothing_is_written(tmp_path):
     url = f"amqp://minhchung:s3cret-password@127.0.0.1:{free_port()}//"
     home = tmp_path / "home"
-    inbox = _bar_inbox(tmp_path / "in", [[[3]]])
+    inbox = bar_inbox(tmp_path / "in", [[[3]]])
     proc = subprocess.run([*CLI, "--home", str(home), "ingest", str(inbox), "--unit-from-folder",
                            "--broker", url], env={**os.environ, "MINHCHUNG_WORKER_TOKEN": TOKEN},
                           capture_output=True, text=True, timeout=120)
@@ -294,7 +260,7 @@ def test_broker_unreachable_at_start_is_a_clear_error_exit_2_and_nothing_is_writ
 
 def test_ingest_with_a_broker_needs_a_worker_token(rabbit, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "MINHCHUNG_WORKER_TOKEN"}
-    inbox = _bar_inbox(tmp_path / "in", [[[3]]])
+    inbox = bar_inbox(tmp_path / "in", [[[3]]])
     proc = subprocess.run([*CLI, "--home", str(tmp_path / "home"), "ingest", str(inbox), "--broker", rabbit.url],
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "MINHCHUNG_WORKER_TOKEN" in proc.stderr
@@ -307,7 +273,7 @@ def test_a_task_lost_before_it_reached_the_broker_is_sent_again(rabbit, slowbar,
     result, no page waiting, no worker holding it — and sent again."""
     env, log = slowbar
     rabbit.purge()
-    inbox = _bar_inbox(tmp_path / "in", [[[3]], [[4, 2]]])
+    inbox = bar_inbox(tmp_path / "in", [[[3]], [[4, 2]]])
     import distributed_engine  # noqa: F401 (the coordinator must know the engine's name)
 
     from ingest.ocr import OcrSettings
@@ -347,7 +313,7 @@ def test_a_task_lost_before_it_reached_the_broker_is_sent_again(rabbit, slowbar,
         sha, text = db.execute("SELECT sha256, text FROM pages ORDER BY sha256 LIMIT 1").fetchone()
         _publish_result(rabbit.url, executor.coordinator_id, {"sha256": sha, "n": 1, "ok": True, "page": {
             "text": "BẢN TRÙNG", "words": [], "confidence": 1.0, "width": 1, "height": 1, "matrix": [], "steps": []}})
-        more = _bar_inbox(tmp_path / "more", [[[5, 5, 5]]])
+        more = bar_inbox(tmp_path / "more", [[[5, 5, 5]]])
         with BlobServer(home.blobs, TOKEN, "127.0.0.1", 0) as server:
             executor = RemoteExecutor(rabbit.url, f"http://127.0.0.1:{server.port}", "lost-test", db)
             again = ingest(home, db, [more], IngestOptions(unit_from_folder=True,

@@ -24,6 +24,11 @@ function pollJob(section) {
     const bar = document.getElementById("job-progress");
     bar.max = job.total || 1;
     bar.value = job.total ? job.done : 0;
+    const remote = document.getElementById("job-remote"); // remote OCR workers: connected, queue, in flight
+    if (remote) {
+      remote.textContent = job.remote ? job.remote.text : "";
+      remote.hidden = !job.remote;
+    }
     if (job.status === "done" || job.status === "failed") {
       window.location.reload();
     } else {
