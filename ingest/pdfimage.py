@@ -67,3 +67,20 @@ def _jpeg_of(page, dpi: int) -> bytes | None:  # page: pypdf PageObject
     if abs(width - box[2] / 72 * dpi) > 1 or abs(height - box[3] / 72 * dpi) > 1:
         return None
     return image.get_data()  # DCTDecode is not decoded by pypdf: the JPEG file itself
+
+
+def page_jpeg_bytes(path: Path) -> dict[int, int]:
+    """Page number → bytes of the JPEGs a PDF page draws (their streams, not decoded): a cheap guess of how much
+    a scanned page has to read, so a batch can keep its smallest pages for last. {} when unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = {}
+            for n, page in enumerate(PdfReader(str(path), strict=False).pages, 1):
+                xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+                images = [x.get_object() for x in xobjects.values()]
+                out[n] = sum(len(i.get_data()) for i in images
+                             if i.get("/Subtype") == "/Image" and i.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]))
+            return out
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+        return {}
