@@ -216,6 +216,7 @@ def main() -> int:
     ap.add_argument("--dpi", type=int, default=300, help="render resolution (default 300)")
     ap.add_argument("--jobs", type=int, help="ingest worker processes (default: the CLI's, all cores)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--ocr-lang", help="the tesseract model (ingest --lang; default: the CLI's)")
     args = ap.parse_args()
 
     shared = shared_dir(args.shared)
@@ -238,6 +239,7 @@ def main() -> int:
 
         t0 = time.perf_counter()
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+        jobs += ["--lang", args.ocr_lang] if args.ocr_lang else []
         proc = cli(home, "ingest", str(inbox), "--unit-from-folder", "--json", *jobs)
         t_ingest = time.perf_counter() - t0
         if proc.returncode not in (0, 3):

@@ -68,10 +68,17 @@ def three_pdfs(dest: Path, seed: int) -> list[Doc]:
     return docs
 
 
-def run_minhchung(docs: list[Doc], folder: Path, work: Path, jobs: int) -> tuple[EngineRun, dict]:
+def model_args(model: str | None) -> list[str]:
+    """``ingest --lang MODEL`` when a tesseract model is asked for (``--model``), else the CLI's default."""
+    return ["--lang", model] if model else []
+
+
+def run_minhchung(docs: list[Doc], folder: Path, work: Path, jobs: int,
+                  model: str | None = None) -> tuple[EngineRun, dict]:
     run = EngineRun("minhchung", jobs)
     home, cache = absent(work / "home"), fresh(work / "ocr-cache")
-    argv = [*minhchung_cmd(), "--home", str(home), "ingest", str(folder), "--unit", UNIT, "--json", "--jobs", str(jobs)]
+    argv = [*minhchung_cmd(), "--home", str(home), "ingest", str(folder), "--unit", UNIT, "--json", "--jobs", str(jobs),
+            *model_args(model)]
     cpu0 = children_cpu()
     code, run.wall, peaks = measured_ingest(argv, ingest_env(cache), work / "ingest.json")
     run.cpu = children_cpu() - cpu0
@@ -157,7 +164,7 @@ def bench(name: str, docs: list[Doc], folder: Path, work: Path, a: argparse.Name
             for engine in a.engines:
                 print(f"[{name} jobs={jobs} round {r + 1}/{a.repeat}] {engine} ...", file=sys.stderr)
                 if engine == "minhchung":
-                    run, mem = run_minhchung(docs, folder, work, jobs)
+                    run, mem = run_minhchung(docs, folder, work, jobs, a.model)
                     memory.append(mem)
                 elif engine == "bare":
                     run = run_bare(docs, work, jobs, a.lang)
@@ -197,7 +204,7 @@ def report(name: str, results: dict) -> list[list[str]]:
     return goals
 
 
-def inbox_cer(work: Path, inbox: Path, seed: int, jobs: int) -> dict:
+def inbox_cer(work: Path, inbox: Path, seed: int, jobs: int, model: str | None = None) -> dict:
     """The whole demo inbox ingested once (cold cache): CER any-order and strict over every OCR page, per
     degradation profile and overall (the figure tests/integration/test_ingest.py bounds), and the wall time."""
     from pipelines.samples.inbox import generate_inbox  # the manifest with the profiles (cached files reused)
@@ -205,7 +212,7 @@ def inbox_cer(work: Path, inbox: Path, seed: int, jobs: int) -> dict:
     manifest = generate_inbox(fresh(work / "inbox-cer"), seed)
     home, cache = absent(work / "cer-home"), fresh(work / "cer-cache")
     argv = [*minhchung_cmd(), "--home", str(home), "ingest", str(work / "inbox-cer"), "--unit-from-folder",
-            "--json", "--jobs", str(jobs)]
+            "--json", "--jobs", str(jobs), *model_args(model)]
     t0 = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, env=ingest_env(cache), check=False)
     wall = time.perf_counter() - t0
@@ -243,6 +250,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--jobs", default="1,2", help="comma list of process counts (default 1,2)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--lang", default="vie", help="the bare tesseract's and OCRmyPDF's model (default vie)")
+    ap.add_argument("--model", help="minhchung's tesseract model (ingest --lang; default: the CLI's, vie)")
     ap.add_argument("--ocrmypdf", default="/tmp/ocrmypdf-venv/bin/ocrmypdf", help="the OCRmyPDF program")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--inbox", type=Path, help="where the demo inbox is (re)generated (default: in the work folder)")
@@ -266,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     goals: list[list[str]] = []
     with work_dir(a.work, a.keep, "minhchung-ocr-speed-") as work:
         if a.inbox_cer:
-            out["inbox_cer"] = inbox_cer(work, (a.inbox or work / "inbox").resolve(), a.seed, max(a.jobs))
+            out["inbox_cer"] = inbox_cer(work, (a.inbox or work / "inbox").resolve(), a.seed, max(a.jobs), a.model)
             a.sets = []
         for name in a.sets:
             folder = fresh(work / f"{name}-{FOLDER}")

@@ -12,6 +12,7 @@ phrases are matched against long bodies (:mod:`classify.indicators`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from classify.agency import agency_bodies, display_title, signer_name
 from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
+from classify.symbols import repair_symbol
 from ingest.text import fold
 
 # After "Số": admin/normative "15/KH-SNV", "83/2025/QĐ-UBND", "312/STP-VP"; Party "12-KH/HU", "384-QĐ/TW".
@@ -34,6 +36,7 @@ DATE = re.compile(r"ngay\s*(?P<d>[0-9OolI]{1,2})\s*thang\s*(?P<m>[0-9OolI]{1,2})
 # "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC"; the Party writes "T/M BAN THƯỜNG VỤ" (the slash, no dot).
 AUTHORITY = re.compile(r"^\s*((TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(T/M|K/T|T/L)\s)\s*\S", re.IGNORECASE)
 _DIGITS = str.maketrans("OolI", "0011")
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # combining grave, acute, tilde, hook above, dot below
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def find_symbol(lines: list[str], limit: int = HEADER_LINES) -> tuple[str | None
         if not found:
             continue
         number = found.group("num").translate(_DIGITS)
-        rest = re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:")
+        rest = repair_symbol(re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:"))
         if not number.isdigit() or len(rest) < 3:
             continue
         return number, number + rest, i  # as printed: "012/CT-UBND" has number "012"
@@ -114,22 +117,24 @@ def _place(before: str) -> str | None:
 def _place_as_dated(name: str, place: str | None) -> str:
     """``name`` with its place name as spelled on the địa danh line when OCR lost letters of it in the header
     ("Ủy ban nhân dân huyện Krông Pc" over "Krông Pắc, ngày …" → "… huyện Krông Pắc"). A local body dates its
-    documents at its own place (Nghị định 30/2020), so the two agree up to OCR errors. Only a header word left
-    without a vowel (never a Vietnamese syllable) counts as damaged: a date line misread the other way
-    ("Krông Púc") changes nothing."""
+    documents at its own place (Nghị định 30/2020), so the two agree up to OCR errors. Only a header word that
+    is never a Vietnamese syllable counts as damaged (left without a vowel, or with two tone marks: "PÁẮC"):
+    a date line misread the other way ("Krông Púc") changes nothing."""
     want = (place or "").split()
     words = name.split()
-    if not want or len(words) <= len(want) or any(_vowelless(w) for w in want):
+    if not want or len(words) <= len(want) or any(_not_a_syllable(w) for w in want):
         return name
     tail = " ".join(words[-len(want):])
-    if (not any(_vowelless(w) for w in tail.split())
+    if (not any(_not_a_syllable(w) for w in tail.split())
             or Levenshtein.normalized_similarity(letters(tail), letters(place)) < 0.75):
         return name
     return " ".join([*words[:-len(want)], *want])
 
 
-def _vowelless(word: str) -> bool:
-    return any(c.isalpha() for c in word) and not re.search(r"[aeiouy]", fold(word))
+def _not_a_syllable(word: str) -> bool:
+    """No vowel, or more than one tone mark (a syllable has one tone: sắc, huyền, hỏi, ngã or nặng)."""
+    tones = sum(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
+    return tones > 1 or (any(c.isalpha() for c in word) and not re.search(r"[aeiouy]", fold(word)))
 
 
 def find_subject(lines: list[str], title_index: int | None, symbol_index: int | None) -> str | None:

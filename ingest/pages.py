@@ -21,6 +21,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+from ingest.pdfimage import page_jpeg_red
 from ingest.textlayer import page_texts
 
 DEFAULT_PIXEL_LIMIT = 120_000_000  # an A0 sheet at 300 dpi is ~140 MP; an A4 page ~8.7 MP
@@ -136,16 +137,17 @@ def _inspect_image(path: Path, pixel_limit: int) -> int:
 
 def ocr_raster(path: Path, kind: str, n: int, dpi: int, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
                timeout: float = 120) -> np.ndarray:
-    """Page ``n`` as OCR reads it: the red channel of :func:`raster`'s RGB (uint8, 2-D), and nothing else.
+    """Page ``n`` as OCR reads it: the red plane of the page at ``dpi`` (uint8, 2-D), and nothing else.
 
     Red seals and stamps are paper-white in it (:func:`ingest.preprocess.to_grey`), so the green and blue
-    channels are never kept: a PDF page is rendered by ``pdftoppm`` straight into memory (no pdfinfo call,
-    no temporary file, no PIL decode) and its red plane taken, an image's red band read without building RGB.
-    The pixels are those of ``raster(...)[:, :, 0]`` (tests/integration/test_ocr_raster.py). (A scanned page's
-    own JPEG, decoded without poppler's 1:1 resampling, cost a tenth of the CPU but read body text slightly
-    worse: BENCHMARKS.md, OCR speed.)"""
+    channels are never kept. A scanned PDF page that is one JPEG at ``dpi`` gives that JPEG's pixels with
+    poppler's slight blur (:mod:`ingest.pdfimage`: a tenth of pdftoppm's CPU); any other PDF page is rendered
+    by ``pdftoppm`` straight into memory (no pdfinfo call, no temporary file, no PIL decode), its red plane
+    the same pixels as ``raster(...)[:, :, 0]``; an image file's red band is read without building RGB
+    (tests/integration/test_ocr_raster.py)."""
     if kind == "pdf":
-        return _red_plane(_pdftoppm(path, n, dpi, timeout))
+        scanned = page_jpeg_red(path, n, dpi)
+        return scanned if scanned is not None else _red_plane(_pdftoppm(path, n, dpi, timeout))
     return _image_frame(path, kind, n, pixel_limit, _red_band)
 
 

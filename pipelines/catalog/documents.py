@@ -78,23 +78,33 @@ class FilePlace:
 
 # --- writing -----------------------------------------------------------------------------------------------
 
-def files_to_classify(db: sqlite3.Connection, everything: bool = False) -> list[str]:
-    """Done files that are in no classified document (or every done file), in the order they were added."""
+def files_to_classify(db: sqlite3.Connection, everything: bool = False, sha256: str | None = None) -> list[str]:
+    """Done files that are in no classified document (or every done file), in the order they were added;
+    ``sha256``: that file alone, if it is one of them."""
     where = "" if everything else (" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256=f.sha256 "
                                    "AND d.facts IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM document_parts p "
                                    "WHERE p.sha256=f.sha256)")
-    return [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where} ORDER BY added")]
+    one = " AND f.sha256=?" if sha256 else ""
+    return [r[0] for r in db.execute(f"SELECT sha256 FROM files f WHERE status='done'{where}{one} ORDER BY added",
+                                     (sha256,) if sha256 else ())]
 
 
-def done_file_places(db: sqlite3.Connection) -> list[FilePlace]:
+def done_file_places(db: sqlite3.Connection, sha256: str | None = None,
+                     location_prefix: str | None = None) -> list[FilePlace]:
     """Every done file with its first source's location, display name and unit, in the order added (a file
-    without a source row, which ingest never leaves, stands in a folder of its own)."""
-    rows = db.execute("""
+    without a source row, which ingest never leaves, stands in a folder of its own); or only ``sha256``, or
+    only the files whose location begins with ``location_prefix`` (a folder's files and its subfolders')."""
+    where, params = "", ()
+    if sha256 is not None:
+        where, params = " AND f.sha256 = ?", (sha256,)
+    elif location_prefix is not None:
+        where, params = " AND substr(location, 1, ?) = ?", (len(location_prefix), location_prefix)
+    rows = db.execute(f"""
         SELECT f.sha256, COALESCE(s.location, f.sha256) AS location, COALESCE(s.source, f.sha256) AS source,
                s.unit FROM files f
         LEFT JOIN sources s ON s.id = (SELECT id FROM sources WHERE sha256 = f.sha256 AND duplicate_of IS NULL
                                   ORDER BY id LIMIT 1)
-        WHERE f.status = 'done' ORDER BY f.added, f.sha256""").fetchall()
+        WHERE f.status = 'done'{where} ORDER BY f.added, f.sha256""", params).fetchall()
     return [FilePlace(r["sha256"], r["location"], r["source"], r["unit"]) for r in rows]
 
 

@@ -11,17 +11,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
 
 from pipelines.cli.common import say
-from pipelines.executors.celery_app import mask_url
-from pipelines.executors.remote import BrokerError, RemoteExecutor, check_broker, coordinator_id
-from pipelines.executors.remote_worker import WorkerSettings, run_worker
 from pipelines.i18n.errors import CodedError
 from pipelines.services.config import Config
-from pipelines.web.blobs import MIN_TOKEN, BlobServer
+
+if TYPE_CHECKING:
+    from pipelines.executors.remote import RemoteExecutor
+
+# Celery (kombu) and the blob server (FastAPI) are imported by the commands that use them, not at start-up:
+# they were 0.6 s of the 1.1 s every command (a local ingest too) spent importing (python -X importtime).
 
 EXIT_USAGE = 2
 DEFAULT_BLOB_PORT = 8765
@@ -34,6 +37,8 @@ def fail(exc: CodedError) -> None:
 
 
 def token_or_fail(cfg: Config) -> str:
+    from pipelines.web.blobs import MIN_TOKEN
+
     token = cfg.worker_token or ""
     if len(token) < MIN_TOKEN:
         fail(CodedError("remote.no_token", min=MIN_TOKEN))
@@ -41,6 +46,8 @@ def token_or_fail(cfg: Config) -> str:
 
 
 def broker_or_fail(url: str) -> None:
+    from pipelines.executors.remote import BrokerError, check_broker
+
     try:
         check_broker(url)
     except BrokerError as exc:
@@ -74,6 +81,8 @@ def parse_listen(value: str) -> tuple[str, int]:
 def blob_server_for(cfg: Config, broker_url: str, listen: str, blob_url: str | None) -> Iterator[str]:
     """Checks first, so that nothing is written when the broker, the token or the port cannot be had (exit
     2); then the blob server for the run. Yields the URL the workers fetch originals from."""
+    from pipelines.web.blobs import BlobServer
+
     broker_or_fail(broker_url)
     token = token_or_fail(cfg)
     host, port = parse_listen(listen)
@@ -88,6 +97,9 @@ def blob_server_for(cfg: Config, broker_url: str, listen: str, blob_url: str | N
 
 def make_executor(cfg: Config, db: sqlite3.Connection, broker_url: str, blob_url: str, max_deliveries: int,
                   quiet: bool) -> RemoteExecutor:
+    from pipelines.executors.celery_app import mask_url
+    from pipelines.executors.remote import RemoteExecutor, coordinator_id
+
     def notice(code: str, params: dict) -> None:
         click.echo(say(code, **params), err=True)
 
@@ -123,6 +135,9 @@ def remote_line(remote: dict) -> str:
 def worker_cmd(cfg: Config, broker: str | None, concurrency: int | None, folder: Path | None, blob_cache_mb: int,
                name: str | None, imports: tuple[str, ...], loglevel: str) -> None:
     """Run OCR workers for 'ingest --broker' of another machine (needs MINHCHUNG_WORKER_TOKEN)."""
+    from pipelines.executors.celery_app import mask_url
+    from pipelines.executors.remote_worker import WorkerSettings, run_worker
+
     broker = broker or cfg.broker_url
     if not broker:
         raise click.UsageError("--broker URL or MINHCHUNG_BROKER_URL is required")

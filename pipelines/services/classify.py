@@ -79,8 +79,13 @@ def classify_group(db: sqlite3.Connection, group: list[FilePlace], classifier: C
 def classify_file(db: sqlite3.Connection, sha256: str, classifier: Classifier) -> list[str]:
     """Classify a file whose pages are all in (during an ingest, while the other pages are read), with the
     files of its folder its documents may share pages with; returns the sha256s classified. A file done
-    before the one it continues is classified again with it when that one comes in."""
-    return classify_pending(db, classifier, only={sha256})[0]
+    before the one it continues is classified again with it when that one comes in. Reads only the file's
+    folder (the same runs as ``classify_pending(only={sha256})``, which reads every done file's place)."""
+    if not documents.files_to_classify(db, sha256=sha256):
+        return []
+    place = documents.done_file_places(db, sha256=sha256)[0]
+    return _classify_runs(db, classifier, {sha256}, documents.done_file_places(
+        db, location_prefix=folder_of(place.location)))[0]
 
 
 def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = None, everything: bool = False,
@@ -95,8 +100,15 @@ def classify_pending(db: sqlite3.Connection, classifier: Classifier | None = Non
         return [], 0
     if classifier is None:
         classifier = Classifier.build(active_index_set(db, index_set_ref))
+    return _classify_runs(db, classifier, wanted, documents.done_file_places(db))
+
+
+def _classify_runs(db: sqlite3.Connection, classifier: Classifier, wanted: set[str],
+                   places: list[FilePlace]) -> tuple[list[str], int]:
+    """Classify the ``wanted`` files among ``places`` (done files), each with the files of its folder its
+    documents may share pages with; returns (the sha256s classified, documents made)."""
     runs = []
-    for folder in folders(documents.done_file_places(db)):
+    for folder in folders(places):
         if not wanted & {p.sha256 for p in folder}:
             continue
         firsts = documents.first_page_texts(db, [p.sha256 for p in folder])

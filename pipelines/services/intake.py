@@ -22,6 +22,7 @@ from classify.indexset import IndexSetError
 from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, inspect
+from ingest.pdfimage import page_jpeg_bytes
 from ingest.sources import SUPPORTED, SourceError, SourceItem, ZipLimits, describe_unsupported, iter_sources, sniff
 from pipelines.catalog import documents, files
 from pipelines.catalog.db import Tx
@@ -112,7 +113,7 @@ def ingest(home: Home, db: sqlite3.Connection, paths: list[Path], opts: IngestOp
             progress("discover", summary.sources, 0)
     if executor is None:
         executor = LocalPoolExecutor(opts.jobs, home.blobs, home.ocr_cache)
-    classifier, early = _run_pages(db, opts, summary, executor, progress)
+    classifier, early = _run_pages(db, home, opts, summary, executor, progress)
     classified, _ = classify_pending(db, classifier, index_set_ref=opts.index_set)
     classified_files = early | set(classified)  # (a file may be classified again with its run)
     summary.files_classified = len(classified_files)
@@ -210,7 +211,7 @@ def _plan_file(home: Home, db: sqlite3.Connection, sha: str, size: int, item: So
         files.finish_file(db, sha)
 
 
-def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, executor: PageExecutor,
+def _run_pages(db: sqlite3.Connection, home: Home, opts: IngestOptions, summary: Summary, executor: PageExecutor,
                progress: Progress | None) -> tuple[Classifier | None, set[str]]:
     """OCR the pending pages; each file is classified as soon as its last page is in, while the workers read
     the next pages. Returns the classifier it built for that (None when it built none) and the files
@@ -219,9 +220,38 @@ def _run_pages(db: sqlite3.Connection, opts: IngestOptions, summary: Summary, ex
              for p in files.pending_pages(db)]
     if not tasks:
         return None, set()
+    tasks = smallest_last(tasks, page_weights(home, tasks), 2 * opts.jobs)
     recorder = _Recorder(db, summary, Counter(t.sha256 for t in tasks), len(tasks), progress, opts.index_set)
     executor.run(tasks, recorder)
     return recorder.classifier, recorder.classified
+
+
+def page_weights(home: Home, tasks: list[PageTask]) -> dict[tuple[str, int], float]:
+    """A cheap guess of each page's OCR work: the bytes of a scanned PDF page's JPEG, else the file's bytes per
+    page (:func:`ingest.pdfimage.page_jpeg_bytes`; ~10 ms a PDF)."""
+    counts = Counter(t.sha256 for t in tasks)
+    per_file: dict[str, tuple[dict[int, int], float]] = {}
+    weights: dict[tuple[str, int], float] = {}
+    for t in tasks:
+        if t.sha256 not in per_file:
+            blob = home.blob_path(t.sha256)
+            size = blob.stat().st_size if blob.exists() else 0
+            per_file[t.sha256] = (page_jpeg_bytes(blob) if t.kind == "pdf" else {}, size / counts[t.sha256])
+        jpegs, per_page = per_file[t.sha256]
+        weights[(t.sha256, t.n)] = jpegs.get(t.n) or per_page
+    return weights
+
+
+def smallest_last(tasks: list[PageTask], weights: dict[tuple[str, int], float], tail: int) -> list[PageTask]:
+    """The tasks in their order, but the ``tail`` lightest pages moved to the end, heaviest of them first: the
+    batch ends with short pages on every worker instead of one long page read while the other workers wait
+    (on the three sample PDFs, 9 pages on 2 workers, ~0.5 s of 8.5). The other files still come in in order,
+    so they are classified while the workers read."""
+    if len(tasks) <= tail:
+        return sorted(tasks, key=lambda t: -weights.get((t.sha256, t.n), 0.0))
+    light = set(sorted(range(len(tasks)), key=lambda i: weights.get((tasks[i].sha256, tasks[i].n), 0.0))[:tail])
+    last = sorted((tasks[i] for i in light), key=lambda t: -weights.get((t.sha256, t.n), 0.0))
+    return [t for i, t in enumerate(tasks) if i not in light] + last
 
 
 @dataclass
@@ -234,12 +264,14 @@ class _Recorder:
     total: int
     progress: Progress | None
     index_set: str | None = None  # IngestOptions.index_set
-    classifier: Classifier | None = None  # built when the first file is done (spaCy's import: ~1 s)
+    classifier: Classifier | None = None  # built at the first page result (spaCy's import: ~1 s)
     no_index_set: bool = False  # the index set could not be loaded: classify_pending says why after the batch
     done: int = 0
     classified: set[str] = field(default_factory=set)  # files classified as their last page came in
 
     def __call__(self, result: PageResult) -> None:
+        if self.classifier is None and not self.no_index_set:
+            self._build_classifier()  # at the first page, while the workers read: not on the last page's path
         with Tx(self.db):
             if result.ok and result.page is not None and result.page.get("blank"):
                 files.page_blank(self.db, result.sha256, result.n, result.page, BLANK.text, BLANK.code,
@@ -265,12 +297,12 @@ class _Recorder:
     def _classify(self, sha256: str) -> None:
         """Classify a file whose pages are all in (its own transaction); a bad index set is left to
         classify_pending after the batch, which says so as before."""
-        if self.no_index_set:
-            return
         if self.classifier is None:
-            try:
-                self.classifier = Classifier.build(active_index_set(self.db, self.index_set))
-            except IndexSetError:
-                self.no_index_set = True
-                return
+            return  # no index set: classify_pending says why after the batch
         self.classified.update(classify_file(self.db, sha256, self.classifier))
+
+    def _build_classifier(self) -> None:
+        try:
+            self.classifier = Classifier.build(active_index_set(self.db, self.index_set))
+        except IndexSetError:
+            self.no_index_set = True

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from pipelines.catalog import documents, duplicates, files, outbox
 from pipelines.catalog.status import unit_status
-from pipelines.executors.remote_status import broker_status
 from pipelines.i18n import DEFAULT_LANG, stored_message, translate
 from pipelines.services.config import Config
 
@@ -72,5 +71,9 @@ def likely_copies(db: sqlite3.Connection) -> list[dict]:
 
 def current_status(db: sqlite3.Connection, config: Config) -> Status:
     lag = dataclasses.asdict(outbox.lag(db)) if outbox.enabled(db) or config.es_url else None
-    remote = broker_status(config.broker_url) if config.broker_url else None
+    remote = None
+    if config.broker_url:
+        from pipelines.executors.remote_status import broker_status  # Celery only when a broker is configured
+
+        remote = broker_status(config.broker_url)
     return Status(unit_status(db), quarantined(db, lang=config.lang), lag, likely_copies(db), remote)

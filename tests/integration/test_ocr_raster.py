@@ -1,8 +1,12 @@
-"""What OCR is given: the red plane of each page, the same pixels as the RGB raster's red channel, for PDFs
-(pdftoppm in memory), PNG, JPEG and TIFF (RGB, grey and palette frames); and the cheap blank-page check."""
+"""What OCR is given: the red plane of each page — a scanned PDF page's own JPEG smoothed like poppler's
+rendering, else the same pixels as the RGB raster's red channel (PDFs rendered by pdftoppm in memory, PNG,
+JPEG and TIFF with RGB, grey and palette frames) — and the cheap blank-page check."""
 
 from __future__ import annotations
 
+import io
+
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -23,15 +27,34 @@ def scans() -> list[Image.Image]:
     return [pairs[0][0], pairs[-1][0]]
 
 
-def test_the_red_plane_of_a_pdf_page_is_the_rgb_rasters_red_channel(tmp_path, scans):
+def test_a_scanned_pdf_page_gives_its_jpeg_smoothed_and_any_other_page_the_rendered_red_plane(tmp_path, scans):
     pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(_image_pdf(scans, 150))
-    digital = tmp_path / "digital.pdf"
-    digital.write_bytes(digital_pdf(load_specs()[2]))  # text and lines drawn, no image
-    for path, n in ((pdf, 1), (pdf, 2), (digital, 1)):
-        red = ocr_raster(path, "pdf", n, 150)
+    pdf.write_bytes(_image_pdf(scans, 150))  # one JPEG per page at 150 dpi, as a scanner writes it
+    for n in (1, 2):
+        red = ocr_raster(pdf, "pdf", n, 150)
         assert red.ndim == 2 and red.dtype == np.uint8 and red.flags["C_CONTIGUOUS"]
-        assert np.array_equal(red, raster(path, "pdf", n, 150)[:, :, 0])
+        jpeg = np.asarray(Image.open(io.BytesIO(_jpeg(scans[n - 1]))).convert("RGB"))[:, :, 0]
+        box = cv2.blur(jpeg, (2, 2), borderType=cv2.BORDER_REPLICATE)
+        assert red.shape == jpeg.shape and np.abs(red.astype(int) - box).max() <= 2  # decoders may round apart
+        # closer to poppler's rendering than the JPEG's own pixels are
+        rendered = raster(pdf, "pdf", n, 150)[:, :, 0]
+        h, w = min(red.shape[0], rendered.shape[0]), min(red.shape[1], rendered.shape[1])
+        ours, bare = (np.abs(rendered[:h, :w].astype(int) - img[:h, :w]).mean() for img in (red, jpeg))
+        assert ours < bare * 0.75 and ours < 4
+        # at another resolution the page is rendered
+        assert np.array_equal(ocr_raster(pdf, "pdf", n, 100), raster(pdf, "pdf", n, 100)[:, :, 0])
+    digital = tmp_path / "digital.pdf"
+    digital.write_bytes(digital_pdf(load_specs()[2]))  # text and lines drawn, no image: rendered
+    assert np.array_equal(ocr_raster(digital, "pdf", 1, 150), raster(digital, "pdf", 1, 150)[:, :, 0])
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    """The JPEG _image_pdf embeds for ``image`` (its own bytes, read back from the PDF)."""
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(_image_pdf([image], 150))).pages[0]
+    (ref,) = page["/Resources"]["/XObject"].values()
+    return ref.get_object().get_data()
 
 
 @pytest.mark.parametrize(("kind", "fmt", "mode"), [("png", "PNG", "RGB"), ("jpeg", "JPEG", "RGB"),
