@@ -20,6 +20,9 @@ Scoring, per evidence signature of an indicator (the indicator takes its best si
   reconstructed and may miss a type, but a central decree on discipline is not a unit's disciplinary decision);
   a matching issuer kind adds ``ISSUER_MATCH``; a fuzzy phrase hit counts ``FUZZY_WEIGHT`` of an exact one.
 
+A text that reports on a document rather than being one (news, an article quoting a plan, a portal report:
+``reports_on_document``) has its scores multiplied by ``REPORTED_FACTOR``.
+
 The score is clamped to [0, 1] and only tags with score ≥ ``THRESHOLD`` are returned. In practice a subject hit
 with the right type scores 0.8–1.0 (the document is *about* the indicator); the title area without a known subject
 0.7–0.8; body phrases alone need three independent phrases and the right type to pass (0.55–0.75: e.g. a periodic
@@ -55,6 +58,9 @@ DOC_TYPE_MATCH = 0.25
 DOC_TYPE_MISMATCH_FACTOR = 0.5
 ISSUER_MATCH = 0.05
 CENTRAL_FACTOR = 0.5  # a central body's document (Government, Prime Minister, a ministry) is not a unit's evidence
+REPORTED_FACTOR = 0.4  # a text that reports on a document (news, an article, a portal post) is not the document
+REPORTED_OPENING_CHARS = 600
+REPORTED_TELLS_CHARS = 1500
 FUZZY_CUTOFF = 90
 FUZZY_MIN_WORDS = 3
 FUZZY_WEIGHT = 0.85
@@ -70,6 +76,18 @@ _CITATION_END = re.compile(r"[;:](?=\s|$)|\.(?=\s|$)")
 _DOC_NUMBER = re.compile(r"\bso\s+\d|\b\d+\s*/\s*(?:\d{4}\s*/\s*)?[a-z]+\s*-")
 _HEAD_END = re.compile(r"^[ \t]*(?:kinh\s+gui|i\s*[.:/]\s|1\s*[.:/]\s|dieu\s+1\b|chuong\s+i\b)", re.MULTILINE)
 _CITATION_MAX_CHARS = 600
+# A text that is about a document or an event rather than being one: no national motto, no citation of its own
+# legal basis, and an opening that reports ("Ngày 24/9, Tòa án … đã xét xử", "UBND tỉnh vừa ban hành …",
+# "… cho biết", "(PLO)-", "TPO -") or tells what another document says ("Kế hoạch 177/KH-UBND nêu rõ").
+_MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]\s*tu\s+do")
+_OWN_CITATION = re.compile(r"(?:^|\n)[ \t\-–•*]*can\s+cu\b|(?:^|\n)[ \t]*so\s*:\s*\d|\bthuc\s+hien\s+"
+                           r"(?:ke\s+hoach|quyet\s+dinh|van\s+ban|cong\s+van|chi\s+thi|nghi\s+quyet)\s+so\b")
+_REPORTING = re.compile(
+    r"\b(?:da|vua|moi\s+day)\s+(?:duoc\b|ban\s+hanh|ky|co|phat\s+di|xet\s+xu|tuyen|khoi\s+to|tong\s+dat|truy\s+to|"
+    r"ra\s+quyet\s+dinh|thi\s+hanh|ket\s+thuc|cong\s+bo|bao\s+cao|mo\s+phien)\b"
+    r"|\bcho\s+biet\b|\((?:[a-z.]{2,14})(?:\s[a-z.]{2,10})?\)\s*[-–]|^\s*[a-z]{2,5}\s+[-–]\s"
+    r"|^\s*(?:ngay|sang|chieu|toi)\s+\d{1,2}\s*[/-]\s*\d{1,2}\b")
+_TELLS = re.compile(r"\b(?:ke\s+hoach|quyet\s+dinh|bao\s+cao|thong\s+bao)\s+(?:so\s+)?\d+[^\n]{0,40}?\bneu\s+ro\b")
 _ZONE_LABELS = {"subject": "trích yếu", "head": "phần tiêu đề", "purpose": "câu nêu văn bản ban hành gì (… như sau:)",
                 "body": "nội dung", "citation": "phần căn cứ/viện dẫn"}
 _TITLE_ZONES = ("subject", "head", "purpose")  # where a phrase says what the document is
@@ -172,11 +190,12 @@ class Tagger:
         hits = [hit for zone in zones for hit in self._find(zone, fuzzy=zone.name != "citation")]
         titled = {h.key for h in hits if h.zone in _TITLE_ZONES}
         code = nfc(doc_type) if doc_type else None  # canonical ND 30 codes: HĐ (hợp đồng) is not HD (hướng dẫn)
+        reported = reports_on_document(text)
         tags = []
         for order, (indicator, evidence, item, keys, unless) in enumerate(self._signatures):
             if unless & titled:
                 continue  # the title says the document is about something else ("kế hoạch đánh giá công tác PCTN")
-            score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind)
+            score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind, reported)
             if item is not None and score:
                 why = (f"mục {item.id}: {item.name}", *why)
             if score >= self.threshold:
@@ -209,7 +228,7 @@ class Tagger:
         return hits
 
     def _score(self, evidence: Evidence, hits: list[_Hit], doc_type: str | None,
-               issuer_kind: str | None) -> tuple[float, tuple[str, ...]]:
+               issuer_kind: str | None, reported: bool = False) -> tuple[float, tuple[str, ...]]:
         kept = _distinct(hits)
         subject = [h for h in kept if h.zone in _TITLE_ZONES]
         body = [h for h in kept if h.zone == "body" and h.key not in {s.key for s in subject}]
@@ -243,6 +262,10 @@ class Tagger:
         elif issuer_kind == "CENTRAL":
             score *= CENTRAL_FACTOR
             why.append("văn bản của cơ quan trung ương, không phải minh chứng của đơn vị")
+        if reported:
+            score *= REPORTED_FACTOR
+            why.append("bài viết, tin tức thuật lại văn bản hoặc sự việc (không có quốc hiệu, không có căn cứ), "
+                       "không phải bản thân văn bản")
         return round(min(1.0, max(0.0, score)), 3), tuple(why)
 
     def _reason(self, hit: _Hit) -> str:
@@ -253,6 +276,22 @@ class Tagger:
         if hit.zone == "citation":
             return f'cụm từ "{phrase}" chỉ có trong {where}'
         return f'cụm từ "{phrase}" trong {where}'
+
+
+def reports_on_document(text: str) -> bool:
+    """Whether the text reports on a document or an event instead of being an administrative document: it
+    carries no national motto and no "Số: …" line or "Căn cứ …" / "Thực hiện Kế hoạch số …" line of its own,
+    and its opening reports (a dateline with "đã/vừa ban hành, xét xử, khởi tố …", "… cho biết", a press tag such as "(PLO)-") or tells
+    what another document says ("Kế hoạch 177/KH-UBND … nêu rõ"). A unit's plan reposted on its portal keeps
+    its citations ("… Nội dung Kế hoạch như sau: Căn cứ …") and is not caught; news, articles and portal
+    reports are."""
+    folded = fold(text or "")
+    if _MOTTO.search(folded):
+        return False
+    if _TELLS.search(folded[:REPORTED_TELLS_CHARS]):
+        return True
+    return bool(_REPORTING.search(folded[:REPORTED_OPENING_CHARS])
+                and not _OWN_CITATION.search(folded[:REPORTED_TELLS_CHARS]))
 
 
 def _weight(hit: _Hit) -> float:
