@@ -279,12 +279,13 @@ class Tagger:
 
 
 def reports_on_document(text: str) -> bool:
-    """Whether the text reports on a document or an event instead of being an administrative document: it
-    carries no national motto and no "Số: …" line or "Căn cứ …" / "Thực hiện Kế hoạch số …" line of its own,
-    and its opening reports (a dateline with "đã/vừa ban hành, xét xử, khởi tố …", "… cho biết", a press tag such as "(PLO)-") or tells
-    what another document says ("Kế hoạch 177/KH-UBND … nêu rõ"). A unit's plan reposted on its portal keeps
-    its citations ("… Nội dung Kế hoạch như sau: Căn cứ …") and is not caught; news, articles and portal
-    reports are."""
+    """Whether the text reports on a document or an event instead of being an administrative document.
+
+    It carries no national motto and no "Số: …" line or "Căn cứ …" / "Thực hiện Kế hoạch số …" line of its
+    own, and its opening reports (a dateline with "đã/vừa ban hành, xét xử, khởi tố …", "… cho biết", a press
+    tag such as "(PLO)-") or tells what another document says ("Kế hoạch 177/KH-UBND … nêu rõ"). A unit's plan
+    reposted on its portal keeps its citations ("… Nội dung Kế hoạch như sau: Căn cứ …") and is not caught;
+    news, articles and portal reports are."""
     folded = fold(text or "")
     if _MOTTO.search(folded):
         return False
