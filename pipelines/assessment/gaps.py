@@ -51,6 +51,7 @@ class DocInfo:
     symbol: str | None
     subject: str | None
     attached: frozenset[str] = frozenset()  # requirement ids a reviewer attached it to
+    code_notes: tuple[str, ...] = ()  # stored indicator codes the index set renamed or no longer has (shown)
 
     @classmethod
     def from_record(cls, r: DocumentRecord) -> DocInfo:
@@ -180,6 +181,25 @@ def with_items(req: Requirement, index_set: IndexSet) -> Requirement:
     return replace(req, indicators=tuple(dict.fromkeys((*req.indicators, *items)))) if items else req
 
 
+def current_codes(doc: DocInfo, index_set: IndexSet) -> DocInfo:
+    """The document's indicator codes as the index set has them now: an old code the set maps (``renamed:`` in
+    its YAML, e.g. a reviewer's correction saved before the set was corrected) counts under its new code, with a
+    note; a code the set does not know is kept out of the matching but noted, never dropped silently."""
+    indicators: dict[str, float] = {}
+    notes = list(doc.code_notes)
+    for code, score in doc.indicators.items():
+        new, status = index_set.current_code(code)
+        if new is None:
+            notes.append(f"{code}: mã cũ không còn trong bộ chỉ số {index_set.id}")
+            continue
+        if status == "renamed":
+            notes.append(f"{code}: mã cũ, nay là {new} trong bộ chỉ số {index_set.id}")
+        indicators[new] = max(score, indicators.get(new, 0.0))
+    if indicators == doc.indicators and not notes:
+        return doc
+    return replace(doc, indicators=indicators, code_notes=tuple(notes))
+
+
 def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
           overrides: Mapping[tuple[str, str], Override] | None = None) -> GapReport:
     """The whole report from the catalog's document records (corrections applied), for the plan's units (a
@@ -189,7 +209,7 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
     for r in records:
         if r.status != "done" or r.duplicate_of:  # a likely copy of a document of its unit counts once
             continue
-        doc = DocInfo.from_record(r)
+        doc = current_codes(DocInfo.from_record(r), index_set)
         unit = plan.unit_for(doc.unit)
         if unit is None:
             unknown[doc.unit or "(không rõ đơn vị)"] += 1
