@@ -48,6 +48,7 @@ class Evidence:
     window: str
     status: str
     unless: tuple[str, ...] = ()  # phrases that, in the subject or title area, mean the document is about another thing
+    requires: tuple[str, ...] = ()  # one of these must be in the document's own text (e.g. a corruption crime named)
 
 
 # How an indicator's provisional score is computed from the evidence found (pipelines.assessment scores it):

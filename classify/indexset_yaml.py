@@ -55,7 +55,7 @@ _TOP_KEYS = {"id", "year", "name_vi", "name_en", "period", "total", "sources", "
 _INDICATOR_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "items", "scoring",
                    "source"}
 _ITEM_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "source"}
-_EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status", "unless"}
+_EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status", "unless", "requires"}
 
 
 def _score(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> float | None:
@@ -250,7 +250,9 @@ def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
     m = yf.mapping(ctx, y, _EVIDENCE_KEYS, ("doc_types", "phrases", "window", "status"), what) or {}
     type_items = yf.items(ctx, m, "doc_types", what)
     phrase_items, unless_items = yf.items(ctx, m, "phrases", what), yf.items(ctx, m, "unless", what)
-    for key, items in (("doc_types", type_items), ("phrases", phrase_items), ("unless", unless_items)):
+    requires_items = yf.items(ctx, m, "requires", what)
+    for key, items in (("doc_types", type_items), ("phrases", phrase_items), ("unless", unless_items),
+                       ("requires", requires_items)):
         if key in m and not items:
             ctx.err(m[key].line, f"{what} has an empty {key!r}")
     window = yf.value(ctx, m, "window", what, lambda v: v in WINDOWS, f"a known window ({', '.join(WINDOWS)})", "")
@@ -258,7 +260,8 @@ def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
                     phrases=_phrases(ctx, phrase_items, what),
                     issuer_kinds=yf.codes(ctx, yf.items(ctx, m, "issuer_kinds", what), ctx.issuer_kinds, what,
                                           "issuer kind"),
-                    window=window, status=_status(ctx, m, what), unless=_phrases(ctx, unless_items, what))
+                    window=window, status=_status(ctx, m, what), unless=_phrases(ctx, unless_items, what),
+                    requires=_phrases(ctx, requires_items, what))
 
 
 def _phrases(ctx: _Ctx, items: list[Y], what: str) -> tuple[str, ...]:

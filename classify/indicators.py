@@ -59,7 +59,7 @@ DOC_TYPE_MISMATCH_FACTOR = 0.5
 ISSUER_MATCH = 0.05
 CENTRAL_FACTOR = 0.5  # a central body's document (Government, Prime Minister, a ministry) is not a unit's evidence
 REPORTED_FACTOR = 0.4  # a text that reports on a document (news, an article, a portal post) is not the document
-REPORTED_OPENING_CHARS = 600
+REPORTED_OPENING_CHARS = 1000
 REPORTED_TELLS_CHARS = 1500
 FUZZY_CUTOFF = 90
 FUZZY_MIN_WORDS = 3
@@ -86,7 +86,7 @@ _REPORTING = re.compile(
     r"\b(?:da|vua|moi\s+day)\s+(?:duoc\b|ban\s+hanh|ky|co|phat\s+di|xet\s+xu|tuyen|khoi\s+to|tong\s+dat|truy\s+to|"
     r"ra\s+quyet\s+dinh|thi\s+hanh|ket\s+thuc|cong\s+bo|bao\s+cao|mo\s+phien)\b"
     r"|\bcho\s+biet\b|\((?:[a-z.]{2,14})(?:\s[a-z.]{2,10})?\)\s*[-–]|^\s*[a-z]{2,5}\s+[-–]\s"
-    r"|^\s*(?:ngay|sang|chieu|toi)\s+\d{1,2}\s*[/-]\s*\d{1,2}\b")
+    r"|^\s*(?:ngay|sang|chieu|toi)\s+\d{1,2}\s*[/-]\s*\d{1,2}\b|^\s*truoc\s+do\b")
 _TELLS = re.compile(r"\b(?:ke\s+hoach|quyet\s+dinh|bao\s+cao|thong\s+bao)\s+(?:so\s+)?\d+[^\n]{0,40}?\bneu\s+ro\b")
 _ZONE_LABELS = {"subject": "trích yếu", "head": "phần tiêu đề", "purpose": "câu nêu văn bản ban hành gì (… như sau:)",
                 "body": "nội dung", "citation": "phần căn cứ/viện dẫn"}
@@ -157,12 +157,14 @@ class Tagger:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._phrases: dict[str, _Phrase] = {}
-        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str]]] = []
+        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str],
+                                     frozenset[str]]] = []
         for indicator in index_set.indicators():
             for evidence, item in indicator.signatures():
                 keys = tuple(dict.fromkeys(self._add_phrase(p) for p in evidence.phrases))
                 unless = frozenset(self._add_phrase(p) for p in evidence.unless)
-                self._signatures.append((indicator, evidence, item, keys, unless))
+                requires = frozenset(self._add_phrase(p) for p in evidence.requires)
+                self._signatures.append((indicator, evidence, item, keys, unless, requires))
 
     def _add_phrase(self, phrase: str) -> str:
         words = tuple(_WORD.findall(fold(phrase)))
@@ -189,12 +191,15 @@ class Tagger:
                  _zone("purpose", purpose_pieces), _zone("body", body_pieces), _zone("citation", citation_pieces)]
         hits = [hit for zone in zones for hit in self._find(zone, fuzzy=zone.name != "citation")]
         titled = {h.key for h in hits if h.zone in _TITLE_ZONES}
+        own = {h.key for h in hits if h.zone != "citation"}
         code = nfc(doc_type) if doc_type else None  # canonical ND 30 codes: HĐ (hợp đồng) is not HD (hướng dẫn)
         reported = reports_on_document(text)
         tags = []
-        for order, (indicator, evidence, item, keys, unless) in enumerate(self._signatures):
+        for order, (indicator, evidence, item, keys, unless, requires) in enumerate(self._signatures):
             if unless & titled:
                 continue  # the title says the document is about something else ("kế hoạch đánh giá công tác PCTN")
+            if requires and not requires & own:
+                continue  # e.g. a judgment that names no corruption crime is not evidence of handling corruption
             score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind, reported)
             if item is not None and score:
                 why = (f"mục {item.id}: {item.name}", *why)
