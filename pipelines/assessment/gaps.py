@@ -109,6 +109,12 @@ class GapReport:
     def no_submission(self) -> list[str]:
         return [u.unit.name for u in self.units if u.documents == 0 and u.cells]
 
+    @property
+    def code_notes(self) -> list[tuple[DocInfo, str]]:
+        """Stored indicator codes (reviewers' corrections) the index set renamed or no longer has, per document."""
+        docs = {d.id: d for u in self.units for d in u.docs} | {d.id: d for d in self.unmatched}
+        return [(d, note) for d in docs.values() for note in d.code_notes]
+
     def unit_gaps(self, name: str) -> UnitGaps | None:
         """The row of the plan's unit called ``name`` (or one of its aliases); None if there is none."""
         wanted = self.plan.unit_for(name)

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from classify.indexset import IndexSetError, load_index_set, parse_index_set
 from pipelines.assessment import gaps
+from pipelines.assessment.plan_yaml import load_plan
+from pipelines.catalog import connect, documents
 from pipelines.catalog.records import Correction, DocumentRecord, SourcePart
+from pipelines.services.gaps import build_report, render
 
 SET = load_index_set("paca-2024")
 
@@ -53,3 +58,27 @@ def test_the_loader_checks_renamed(line, message):
     with pytest.raises(IndexSetError) as err:
         parse_index_set(text, "paca-2024.yaml")
     assert message in str(err.value)
+
+
+def test_a_catalog_with_an_old_code_correction(tmp_path: Path) -> None:
+    """The last release's catalog (fixtures/catalog-v3.sql), a reviewer's correction under the old A.1.0 and one
+    under a code no set has: the gap report of the 2024 plan counts the first under A.1.1 and shows both."""
+    path = tmp_path / "catalog.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.executescript((Path(__file__).parent.parent / "fixtures" / "catalog-v3.sql").read_text(encoding="utf-8"))
+    raw.close()
+    db = connect(path)
+    doc = db.execute("SELECT id FROM documents").fetchone()[0]
+    with db:
+        for code in ("A.1.0", "Z.9.9"):
+            documents.write_correction(db, doc, f"indicator:{code}", True, False, "rasoat", "2026-11-30T10:00:00",
+                                       "sửa theo bộ chỉ số cũ")
+    report = build_report(db, load_plan("daklak-2024"))
+    assert sorted(note for _, note in report.code_notes) == [
+        "A.1.0: mã cũ, nay là A.1.1 trong bộ chỉ số paca-2024",
+        "Z.9.9: mã cũ không còn trong bộ chỉ số paca-2024"]
+    assert {"document": doc, "note": "A.1.0: mã cũ, nay là A.1.1 trong bộ chỉ số paca-2024"} in json.loads(
+        render(report, "json"))["code_notes"]
+    assert "mã cũ không còn trong bộ chỉ số paca-2024" in render(report, "html")
+    unit = report.unit_gaps("Sở Tư pháp")
+    assert unit is not None and any(d.indicators.get("A.1.1") == 1.0 for d in unit.docs)
