@@ -104,6 +104,7 @@ class GapReport:
     unknown_units: dict[str, int] = field(default_factory=dict)  # unit names not in the plan → documents
     overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (unit, indicator) → reviewer's
     population: tuple[UnitGaps, ...] = ()  # every unit when ``units`` is part of them (the province's scores)
+    override_notes: tuple[str, ...] = ()  # score overrides stored under codes the index set renamed or dropped
 
     @property
     def no_submission(self) -> list[str]:
@@ -238,7 +239,28 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
             cells.append(c)
         unmatched += [d for d in docs if d.id not in used]
         out.append(UnitGaps(unit, tuple(cells), len(docs), tuple(docs)))
-    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown), dict(overrides or {}))
+    current, notes = current_overrides(overrides or {}, index_set)
+    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown), current, override_notes=notes)
+
+
+def current_overrides(overrides: Mapping[tuple[str, str], Override],
+                      index_set: IndexSet) -> tuple[dict[tuple[str, str], Override], tuple[str, ...]]:
+    """Reviewers' score overrides keyed by the index set's codes now: one saved under an old code the set maps
+    moves to the new code (unless the new code has its own override), one under a code it does not know stays
+    out of the scores; both are noted."""
+    out = {key: ov for key, ov in overrides.items() if index_set.current_code(key[1])[1] == "current"}
+    notes = []
+    for (unit, code), ov in overrides.items():
+        new, status = index_set.current_code(code)
+        if status == "current":
+            continue
+        if new is None:
+            notes.append(f"{unit}, {code}: điểm do người rà soát sửa theo mã cũ không còn trong bộ chỉ số "
+                         f"{index_set.id}, không tính")
+        else:
+            notes.append(f"{unit}, {code}: điểm do người rà soát sửa theo mã cũ, nay là {new}")
+            out.setdefault((unit, new), ov)
+    return out, tuple(notes)
 
 
 def group_of(req: Requirement) -> str:

@@ -14,6 +14,7 @@ from pipelines.assessment import gaps
 from pipelines.assessment.plan_yaml import load_plan
 from pipelines.catalog import connect, documents
 from pipelines.catalog.records import Correction, DocumentRecord, SourcePart
+from pipelines.catalog.scores import Override
 from pipelines.services.gaps import build_report, render
 
 SET = load_index_set("paca-2024")
@@ -82,3 +83,13 @@ def test_a_catalog_with_an_old_code_correction(tmp_path: Path) -> None:
     assert "mã cũ không còn trong bộ chỉ số paca-2024" in render(report, "html")
     unit = report.unit_gaps("Sở Tư pháp")
     assert unit is not None and any(d.indicators.get("A.1.1") == 1.0 for d in unit.docs)
+
+
+def test_score_overrides_under_old_codes_move_or_are_noted() -> None:
+    ov = Override(1.0, 0.0, "rasoat", "2026-11-30T10:00:00", "kế hoạch có")
+    current, notes = gaps.current_overrides({("Sở Tư pháp", "A.1.0"): ov, ("Sở Tư pháp", "Z.9.9"): ov,
+                                             ("Sở Tư pháp", "B.1.4"): ov}, SET)
+    assert current == {("Sở Tư pháp", "A.1.1"): ov, ("Sở Tư pháp", "B.1.4"): ov}
+    assert notes == ("Sở Tư pháp, A.1.0: điểm do người rà soát sửa theo mã cũ, nay là A.1.1",
+                     "Sở Tư pháp, Z.9.9: điểm do người rà soát sửa theo mã cũ không còn trong bộ chỉ số paca-2024, "
+                     "không tính")
