@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from classify.indexset import Evidence, IndexSet, Indicator, SubItem
+from classify.indicators_reported import reports_on_document
 from classify.layout import purpose_clause
 from ingest.text import fold, nfc
 
@@ -59,8 +60,6 @@ DOC_TYPE_MISMATCH_FACTOR = 0.5
 ISSUER_MATCH = 0.05
 CENTRAL_FACTOR = 0.5  # a central body's document (Government, Prime Minister, a ministry) is not a unit's evidence
 REPORTED_FACTOR = 0.4  # a text that reports on a document (news, an article, a portal post) is not the document
-REPORTED_OPENING_CHARS = 1000
-REPORTED_TELLS_CHARS = 1500
 FUZZY_CUTOFF = 90
 FUZZY_MIN_WORDS = 3
 FUZZY_WEIGHT = 0.85
@@ -76,18 +75,6 @@ _CITATION_END = re.compile(r"[;:](?=\s|$)|\.(?=\s|$)")
 _DOC_NUMBER = re.compile(r"\bso\s+\d|\b\d+\s*/\s*(?:\d{4}\s*/\s*)?[a-z]+\s*-")
 _HEAD_END = re.compile(r"^[ \t]*(?:kinh\s+gui|i\s*[.:/]\s|1\s*[.:/]\s|dieu\s+1\b|chuong\s+i\b)", re.MULTILINE)
 _CITATION_MAX_CHARS = 600
-# A text that is about a document or an event rather than being one: no national motto, no citation of its own
-# legal basis, and an opening that reports ("Ngày 24/9, Tòa án … đã xét xử", "UBND tỉnh vừa ban hành …",
-# "… cho biết", "(PLO)-", "TPO -") or tells what another document says ("Kế hoạch 177/KH-UBND nêu rõ").
-_MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]\s*tu\s+do")
-_OWN_CITATION = re.compile(r"(?:^|\n)[ \t\-–•*]*can\s+cu\b|(?:^|\n)[ \t]*so\s*:\s*\d|\bthuc\s+hien\s+"
-                           r"(?:ke\s+hoach|quyet\s+dinh|van\s+ban|cong\s+van|chi\s+thi|nghi\s+quyet)\s+so\b")
-_REPORTING = re.compile(
-    r"\b(?:da|vua|moi\s+day)\s+(?:duoc\b|ban\s+hanh|ky|co|phat\s+di|xet\s+xu|tuyen|khoi\s+to|tong\s+dat|truy\s+to|"
-    r"ra\s+quyet\s+dinh|thi\s+hanh|ket\s+thuc|cong\s+bo|bao\s+cao|mo\s+phien)\b"
-    r"|\bcho\s+biet\b|\((?:[a-z.]{2,14})(?:\s[a-z.]{2,10})?\)\s*[-–]|^\s*[a-z]{2,5}\s+[-–]\s"
-    r"|^\s*(?:ngay|sang|chieu|toi)\s+\d{1,2}\s*[/-]\s*\d{1,2}\b|^\s*truoc\s+do\b")
-_TELLS = re.compile(r"\b(?:ke\s+hoach|quyet\s+dinh|bao\s+cao|thong\s+bao)\s+(?:so\s+)?\d+[^\n]{0,40}?\bneu\s+ro\b")
 _ZONE_LABELS = {"subject": "trích yếu", "head": "phần tiêu đề", "purpose": "câu nêu văn bản ban hành gì (… như sau:)",
                 "body": "nội dung", "citation": "phần căn cứ/viện dẫn"}
 _TITLE_ZONES = ("subject", "head", "purpose")  # where a phrase says what the document is
@@ -281,23 +268,6 @@ class Tagger:
         if hit.zone == "citation":
             return f'cụm từ "{phrase}" chỉ có trong {where}'
         return f'cụm từ "{phrase}" trong {where}'
-
-
-def reports_on_document(text: str) -> bool:
-    """Whether the text reports on a document or an event instead of being an administrative document.
-
-    It carries no national motto and no "Số: …" line or "Căn cứ …" / "Thực hiện Kế hoạch số …" line of its
-    own, and its opening reports (a dateline with "đã/vừa ban hành, xét xử, khởi tố …", "… cho biết", a press
-    tag such as "(PLO)-") or tells what another document says ("Kế hoạch 177/KH-UBND … nêu rõ"). A unit's plan
-    reposted on its portal keeps its citations ("… Nội dung Kế hoạch như sau: Căn cứ …") and is not caught;
-    news, articles and portal reports are."""
-    folded = fold(text or "")
-    if _MOTTO.search(folded):
-        return False
-    if _TELLS.search(folded[:REPORTED_TELLS_CHARS]):
-        return True
-    return bool(_REPORTING.search(folded[:REPORTED_OPENING_CHARS])
-                and not _OWN_CITATION.search(folded[:REPORTED_TELLS_CHARS]))
 
 
 def _weight(hit: _Hit) -> float:

@@ -1,6 +1,6 @@
 """A text that reports on a document (news, an article quoting a plan, a portal report) is not the document."""
 
-from classify.indicators import reports_on_document
+from classify.indicators_reported import reports_on_document
 
 _ARTICLE = ("Kế hoạch kê khai tài sản thu nhập năm 2025\n\nNgày 02/12/2025, UBND thành phố đã ban hành Kế hoạch "
             "177/KH-UBND thực hiện kê khai tài sản, thu nhập.\n\nCụ thể, Kế hoạch 177/KH-UBND năm 2025 nêu rõ mục "
