@@ -14,7 +14,13 @@ REPORTED_TELLS_CHARS = 1500  # where "Kế hoạch … nêu rõ" and the text's 
 # A text that is about a document or an event rather than being one: no national motto, no citation of its own
 # legal basis, and an opening that reports ("Ngày 24/9, Tòa án … đã xét xử", "UBND tỉnh vừa ban hành …",
 # "… cho biết", "(PLO)-", "TPO -") or tells what another document says ("Kế hoạch 177/KH-UBND nêu rõ").
-_MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]\s*tu\s+do")
+_MOTTO = re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]\s*tu\s+do"
+                    r"|tu\s+do\s*[-–]\s*hanh\s+phuc")
+# A document's own type line ("BÁO CÁO", "KẾ HOẠCH" alone on a line, in capitals as documents print it): a scan
+# whose motto and number OCR lost is still the document.
+_TYPE_LINE = re.compile(r"^[ \t]*(?:BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|THÔNG BÁO|CHỈ THỊ|HƯỚNG DẪN|CHƯƠNG TRÌNH|KẾT LUẬN"
+                        r"|KẾT LUẬN THANH TRA|KẾT LUẬN ĐIỀU TRA|BẢN ÁN|CÁO TRẠNG|TỜ TRÌNH|CÔNG VĂN)[ \t]*$",
+                        re.MULTILINE)
 _OWN_CITATION = re.compile(r"(?:^|\n)[ \t\-–•*]*can\s+cu\b|(?:^|\n)[ \t]*so\s*:\s*\d|\bthuc\s+hien\s+"
                            r"(?:ke\s+hoach|quyet\s+dinh|van\s+ban|cong\s+van|chi\s+thi|nghi\s+quyet)\s+so\b")
 _REPORTING = re.compile(
@@ -34,7 +40,7 @@ def reports_on_document(text: str) -> bool:
     reposted on its portal keeps its citations ("… Nội dung Kế hoạch như sau: Căn cứ …") and is not caught;
     news, articles and portal reports are."""
     folded = fold(text or "")
-    if _MOTTO.search(folded):
+    if _MOTTO.search(folded) or _TYPE_LINE.search(text[:REPORTED_TELLS_CHARS]):
         return False
     if _TELLS.search(folded[:REPORTED_TELLS_CHARS]):
         return True

@@ -21,3 +21,10 @@ def test_documents_and_reposts_with_their_citations_are_documents() -> None:
     assert not reports_on_document(_REPOST)
     assert not reports_on_document(_PLAN)
     assert not reports_on_document("Sở Lao động thông báo lịch tiếp công dân năm 2022 như sau:")
+
+
+def test_a_scan_whose_motto_and_number_were_lost_keeps_its_type_line() -> None:
+    report = ("UBND HUYỆN\nBÁO CÁO\nKết quả công tác phòng, chống tham nhũng năm 2024\nNgày 10/01/2024, UBND huyện "
+              "đã ban hành Kế hoạch số 15/KH-UBND về công tác phòng, chống tham nhũng.")
+    assert not reports_on_document(report)
+    assert reports_on_document(report.replace("\nBÁO CÁO\n", "\nBáo cáo tóm tắt\n"))
