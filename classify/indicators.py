@@ -255,7 +255,7 @@ class Tagger:
             score *= CENTRAL_FACTOR
             why.append("văn bản của cơ quan trung ương, không phải minh chứng của đơn vị")
         if reported:
-            score *= REPORTED_FACTOR
+            score = min(1.0, score) * REPORTED_FACTOR  # never reaches the threshold, however strong the wording
             why.append("bài viết, tin tức thuật lại văn bản hoặc sự việc (không có quốc hiệu, không có căn cứ), "
                        "không phải bản thân văn bản")
         return round(min(1.0, max(0.0, score)), 3), tuple(why)

@@ -28,3 +28,16 @@ def test_a_scan_whose_motto_and_number_were_lost_keeps_its_type_line() -> None:
               "đã ban hành Kế hoạch số 15/KH-UBND về công tác phòng, chống tham nhũng.")
     assert not reports_on_document(report)
     assert reports_on_document(report.replace("\nBÁO CÁO\n", "\nBáo cáo tóm tắt\n"))
+
+
+def test_a_reported_text_never_reaches_the_threshold() -> None:
+    from classify.indexset import load_index_set
+    from classify.indicators import Tagger
+
+    tagger = Tagger(load_index_set("paca-2024"))
+    tags = tagger.tag(_ARTICLE + "Kê khai, công khai bản kê khai tài sản, thu nhập năm 2025 của người có nghĩa vụ kê "
+                      "khai; kế hoạch kê khai tài sản, thu nhập; xác minh tài sản, thu nhập.", doc_type="KH",
+                      subject="Kế hoạch kê khai, công khai bản kê khai tài sản, thu nhập năm 2025",
+                      issuer_kind="UBND_TINH")
+    assert all(t.score < 0.5 for t in tags)
+    assert reports_on_document("Triển khai đánh giá\n05-05-2020 07:22\nThanh tra tỉnh tổ chức hội nghị đánh giá.")
