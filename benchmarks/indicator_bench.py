@@ -135,15 +135,19 @@ def run_pipeline(docs: list[DevDoc], work: Path, digital: bool, dpi: int, index_
     unit_dir = work / "inbox" / UNIT
     unit_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    todo = [d for d in docs if not (unit_dir / f"{d.id}.pdf").exists()]  # a kept folder keeps its renders
+    # each document in a folder of its own: the pipeline reads a folder's files in order as one stream and may join
+    # a headerless text to the document before it (documents across files); the set's texts are separate documents
+    todo = [d for d in docs if not _pdf(unit_dir, d).exists()]  # a kept folder keeps its renders
+    for doc in todo:
+        _pdf(unit_dir, doc).parent.mkdir(exist_ok=True)
     if digital:
         for doc in todo:
-            (unit_dir / f"{doc.id}.pdf").write_bytes(digital_pdf_text(doc.text))
+            _pdf(unit_dir, doc).write_bytes(digital_pdf_text(doc.text))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             renders = pool.map(scan_pdf, [d.id for d in todo], [d.text for d in todo], [dpi] * len(todo))
             for n, (doc, data) in enumerate(zip(todo, renders, strict=True), 1):
-                (unit_dir / f"{doc.id}.pdf").write_bytes(data)
+                _pdf(unit_dir, doc).write_bytes(data)
                 if n % 10 == 0:
                     print(f"  rendered {n}/{len(todo)}", flush=True)
     print(f"rendered {len(todo)} {'born-digital' if digital else 'scanned'} PDFs ({len(docs) - len(todo)} kept) in "
@@ -159,9 +163,18 @@ def run_pipeline(docs: list[DevDoc], work: Path, digital: bool, dpi: int, index_
     records = [json.loads(line) for line in checked(cli(home, "export"), "export").splitlines() if line.strip()]
     first: dict[str, dict] = {}
     for rec in records:
-        if rec.get("status") == "done" and rec.get("source") and (rec.get("source_pages") or [0])[0] == 1:
-            first[Path(rec["source"]).stem] = rec
+        parts = rec.get("source_pages") or []
+        if parts and isinstance(parts[0], dict):  # the export contract since documents across files: parts
+            source, pages = parts[0].get("source"), parts[0].get("pages") or [0]
+        else:
+            source, pages = rec.get("source"), parts or [0]
+        if rec.get("status") == "done" and source and pages[0] == 1:
+            first.setdefault(Path(source).stem, rec)
     return [first.get(doc.id) for doc in docs]
+
+
+def _pdf(unit_dir: Path, doc: DevDoc) -> Path:
+    return unit_dir / doc.id / f"{doc.id}.pdf"
 
 
 # ---- scoring -------------------------------------------------------------------------------------------------

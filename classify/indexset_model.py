@@ -48,6 +48,7 @@ class Evidence:
     window: str
     status: str
     unless: tuple[str, ...] = ()  # phrases that, in the subject or title area, mean the document is about another thing
+    requires: tuple[str, ...] = ()  # one of these must be in the document's own text (e.g. a corruption crime named)
 
 
 # How an indicator's provisional score is computed from the evidence found (pipelines.assessment scores it):
@@ -137,6 +138,9 @@ class IndexSet:
     name_en: str | None = None
     note: str = ""  # what reports must say about the set as a whole (e.g. "derived: the decision was not found")
     source_file: str = field(default="", compare=False)
+    # Codes an earlier version of this set used, each with the code it is now (None: gone, no successor). A
+    # reviewer's correction saved under an old code is read under the new one (``current_code``).
+    renamed: tuple[tuple[str, str | None], ...] = ()
 
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator, groups first in file order, then the cross-cutting ones."""
@@ -144,3 +148,15 @@ class IndexSet:
 
     def get(self, indicator_id: str) -> Indicator | None:
         return next((ind for ind in self.indicators() if ind.id == indicator_id), None)
+
+    def codes(self) -> frozenset[str]:
+        """Every indicator and sub-item code of the set."""
+        return frozenset(c for ind in self.indicators() for c in (ind.id, *(it.id for it in ind.items)))
+
+    def current_code(self, code: str) -> tuple[str | None, str]:
+        """What a stored code means in this set: ``(code, "current")``, ``(new, "renamed")`` for an old code the
+        set maps, ``(None, "gone")`` for one it does not know or maps to nothing (show it, never drop it)."""
+        if code in self.codes():
+            return code, "current"
+        new = dict(self.renamed).get(code)
+        return (new, "renamed") if new else (None, "gone")

@@ -51,11 +51,11 @@ class _Ctx:
 
 
 _TOP_KEYS = {"id", "year", "name_vi", "name_en", "period", "total", "sources", "note", "unit_kinds", "issuer_kinds",
-             "groups", "cross_cutting"}  # and below: the keys of an indicator, a sub-item, an evidence signature
+             "groups", "cross_cutting", "renamed"}  # below: keys of an indicator, a sub-item, a signature
 _INDICATOR_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "items", "scoring",
                    "source"}
 _ITEM_KEYS = {"id", "name_vi", "name_en", "max_score", "status", "unit_kinds", "evidence", "source"}
-_EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status", "unless"}
+_EVIDENCE_KEYS = {"doc_types", "phrases", "issuer_kinds", "window", "status", "unless", "requires"}
 
 
 def _score(ctx: _Ctx, m: dict[str, Y], key: str, what: str) -> float | None:
@@ -126,7 +126,30 @@ def _index_set(ctx: _Ctx, root: Y) -> IndexSet:
         sources=tuple(nfc(str(s.value)) for s in yf.items(ctx, m, "sources", what)),
         name_en=yf.text(ctx, m, "name_en", what) or None, note=" ".join(yf.text(ctx, m, "note", what).split()),
         source_file=ctx.where,
+        renamed=_renamed(ctx, m, groups),
     )
+
+
+def _renamed(ctx: _Ctx, m: dict[str, Y], groups: tuple[Group, ...]) -> tuple[tuple[str, str | None], ...]:
+    """``renamed:`` old code → the code it is now (or null: gone). An old code may not be a code of the set
+    (it would be ambiguous), and a new code must be one."""
+    if "renamed" not in m:
+        return ()
+    node = m["renamed"]
+    if not isinstance(node.value, dict):
+        ctx.err(node.line, "renamed: must map old codes to new codes (or null)")
+        return ()
+    known = {c for g in groups for ind in g.indicators() for c in (ind.id, *(it.id for it in ind.items))}
+    out = []
+    for old, target in node.value.items():
+        new = None if target.value is None else str(target.value)
+        if old in known:
+            ctx.err(target.line, f"renamed: {old} is a code of this set; an old code must be one it no longer has")
+        elif new is not None and new not in known:
+            ctx.err(target.line, f"renamed: {old} → {new}, but {new} is not a code of this set")
+        else:
+            out.append((str(old), new))
+    return tuple(out)
 
 
 def _points(own: float | None, children: list[float | None]) -> float | None:
@@ -227,7 +250,9 @@ def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
     m = yf.mapping(ctx, y, _EVIDENCE_KEYS, ("doc_types", "phrases", "window", "status"), what) or {}
     type_items = yf.items(ctx, m, "doc_types", what)
     phrase_items, unless_items = yf.items(ctx, m, "phrases", what), yf.items(ctx, m, "unless", what)
-    for key, items in (("doc_types", type_items), ("phrases", phrase_items), ("unless", unless_items)):
+    requires_items = yf.items(ctx, m, "requires", what)
+    for key, items in (("doc_types", type_items), ("phrases", phrase_items), ("unless", unless_items),
+                       ("requires", requires_items)):
         if key in m and not items:
             ctx.err(m[key].line, f"{what} has an empty {key!r}")
     window = yf.value(ctx, m, "window", what, lambda v: v in WINDOWS, f"a known window ({', '.join(WINDOWS)})", "")
@@ -235,7 +260,8 @@ def _evidence(ctx: _Ctx, y: Y, owner: str) -> Evidence:
                     phrases=_phrases(ctx, phrase_items, what),
                     issuer_kinds=yf.codes(ctx, yf.items(ctx, m, "issuer_kinds", what), ctx.issuer_kinds, what,
                                           "issuer kind"),
-                    window=window, status=_status(ctx, m, what), unless=_phrases(ctx, unless_items, what))
+                    window=window, status=_status(ctx, m, what), unless=_phrases(ctx, unless_items, what),
+                    requires=_phrases(ctx, requires_items, what))
 
 
 def _phrases(ctx: _Ctx, items: list[Y], what: str) -> tuple[str, ...]:

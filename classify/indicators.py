@@ -20,6 +20,9 @@ Scoring, per evidence signature of an indicator (the indicator takes its best si
   reconstructed and may miss a type, but a central decree on discipline is not a unit's disciplinary decision);
   a matching issuer kind adds ``ISSUER_MATCH``; a fuzzy phrase hit counts ``FUZZY_WEIGHT`` of an exact one.
 
+A text that reports on a document rather than being one (news, an article quoting a plan, a portal report:
+``reports_on_document``) has its scores multiplied by ``REPORTED_FACTOR``.
+
 The score is clamped to [0, 1] and only tags with score ≥ ``THRESHOLD`` are returned. In practice a subject hit
 with the right type scores 0.8–1.0 (the document is *about* the indicator); the title area without a known subject
 0.7–0.8; body phrases alone need three independent phrases and the right type to pass (0.55–0.75: e.g. a periodic
@@ -38,6 +41,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from classify.indexset import Evidence, IndexSet, Indicator, SubItem
+from classify.indicators_reported import reports_on_document
 from classify.layout import purpose_clause
 from ingest.text import fold, nfc
 
@@ -55,6 +59,7 @@ DOC_TYPE_MATCH = 0.25
 DOC_TYPE_MISMATCH_FACTOR = 0.5
 ISSUER_MATCH = 0.05
 CENTRAL_FACTOR = 0.5  # a central body's document (Government, Prime Minister, a ministry) is not a unit's evidence
+REPORTED_FACTOR = 0.4  # a text that reports on a document (news, an article, a portal post) is not the document
 FUZZY_CUTOFF = 90
 FUZZY_MIN_WORDS = 3
 FUZZY_WEIGHT = 0.85
@@ -139,12 +144,14 @@ class Tagger:
         self._vocab = Vocab()
         self._matcher = PhraseMatcher(self._vocab)
         self._phrases: dict[str, _Phrase] = {}
-        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str]]] = []
+        self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str],
+                                     frozenset[str]]] = []
         for indicator in index_set.indicators():
             for evidence, item in indicator.signatures():
                 keys = tuple(dict.fromkeys(self._add_phrase(p) for p in evidence.phrases))
                 unless = frozenset(self._add_phrase(p) for p in evidence.unless)
-                self._signatures.append((indicator, evidence, item, keys, unless))
+                requires = frozenset(self._add_phrase(p) for p in evidence.requires)
+                self._signatures.append((indicator, evidence, item, keys, unless, requires))
 
     def _add_phrase(self, phrase: str) -> str:
         words = tuple(_WORD.findall(fold(phrase)))
@@ -171,12 +178,16 @@ class Tagger:
                  _zone("purpose", purpose_pieces), _zone("body", body_pieces), _zone("citation", citation_pieces)]
         hits = [hit for zone in zones for hit in self._find(zone, fuzzy=zone.name != "citation")]
         titled = {h.key for h in hits if h.zone in _TITLE_ZONES}
+        own = {h.key for h in hits if h.zone != "citation"}
         code = nfc(doc_type) if doc_type else None  # canonical ND 30 codes: HĐ (hợp đồng) is not HD (hướng dẫn)
+        reported = reports_on_document(text)
         tags = []
-        for order, (indicator, evidence, item, keys, unless) in enumerate(self._signatures):
+        for order, (indicator, evidence, item, keys, unless, requires) in enumerate(self._signatures):
             if unless & titled:
                 continue  # the title says the document is about something else ("kế hoạch đánh giá công tác PCTN")
-            score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind)
+            if requires and not requires & own:
+                continue  # e.g. a judgment that names no corruption crime is not evidence of handling corruption
+            score, why = self._score(evidence, [h for h in hits if h.key in keys], code, issuer_kind, reported)
             if item is not None and score:
                 why = (f"mục {item.id}: {item.name}", *why)
             if score >= self.threshold:
@@ -209,7 +220,7 @@ class Tagger:
         return hits
 
     def _score(self, evidence: Evidence, hits: list[_Hit], doc_type: str | None,
-               issuer_kind: str | None) -> tuple[float, tuple[str, ...]]:
+               issuer_kind: str | None, reported: bool = False) -> tuple[float, tuple[str, ...]]:
         kept = _distinct(hits)
         subject = [h for h in kept if h.zone in _TITLE_ZONES]
         body = [h for h in kept if h.zone == "body" and h.key not in {s.key for s in subject}]
@@ -243,6 +254,10 @@ class Tagger:
         elif issuer_kind == "CENTRAL":
             score *= CENTRAL_FACTOR
             why.append("văn bản của cơ quan trung ương, không phải minh chứng của đơn vị")
+        if reported:
+            score = min(1.0, score) * REPORTED_FACTOR  # never reaches the threshold, however strong the wording
+            why.append("bài viết, tin tức thuật lại văn bản hoặc sự việc (không có quốc hiệu, không có căn cứ), "
+                       "không phải bản thân văn bản")
         return round(min(1.0, max(0.0, score)), 3), tuple(why)
 
     def _reason(self, hit: _Hit) -> str:

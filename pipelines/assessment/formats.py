@@ -67,6 +67,8 @@ def to_json(report: GapReport) -> str:
                        "rows": rows(report, scores), "summary": summary(report, scores),
                        "scores": score_formats.scores_json(scores),
                        "unmatched_documents": [d.id for d in report.unmatched],
+                       "code_notes": [{"document": d.id, "note": note} for d, note in report.code_notes],
+                       "override_notes": list(report.override_notes),
                        "units_without_submission": report.no_submission,
                        "unknown_units": report.unknown_units}, ensure_ascii=False, indent=2)
 

@@ -51,6 +51,7 @@ class DocInfo:
     symbol: str | None
     subject: str | None
     attached: frozenset[str] = frozenset()  # requirement ids a reviewer attached it to
+    code_notes: tuple[str, ...] = ()  # stored indicator codes the index set renamed or no longer has (shown)
 
     @classmethod
     def from_record(cls, r: DocumentRecord) -> DocInfo:
@@ -103,10 +104,17 @@ class GapReport:
     unknown_units: dict[str, int] = field(default_factory=dict)  # unit names not in the plan → documents
     overrides: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (unit, indicator) → reviewer's
     population: tuple[UnitGaps, ...] = ()  # every unit when ``units`` is part of them (the province's scores)
+    override_notes: tuple[str, ...] = ()  # score overrides stored under codes the index set renamed or dropped
 
     @property
     def no_submission(self) -> list[str]:
         return [u.unit.name for u in self.units if u.documents == 0 and u.cells]
+
+    @property
+    def code_notes(self) -> list[tuple[DocInfo, str]]:
+        """Stored indicator codes (reviewers' corrections) the index set renamed or no longer has, per document."""
+        docs = {d.id: d for u in self.units for d in u.docs} | {d.id: d for d in self.unmatched}
+        return [(d, note) for d in docs.values() for note in d.code_notes]
 
     def unit_gaps(self, name: str) -> UnitGaps | None:
         """The row of the plan's unit called ``name`` (or one of its aliases); None if there is none."""
@@ -180,6 +188,25 @@ def with_items(req: Requirement, index_set: IndexSet) -> Requirement:
     return replace(req, indicators=tuple(dict.fromkeys((*req.indicators, *items)))) if items else req
 
 
+def current_codes(doc: DocInfo, index_set: IndexSet) -> DocInfo:
+    """The document's indicator codes as the index set has them now: an old code the set maps (``renamed:`` in
+    its YAML, e.g. a reviewer's correction saved before the set was corrected) counts under its new code, with a
+    note; a code the set does not know is kept out of the matching but noted, never dropped silently."""
+    indicators: dict[str, float] = {}
+    notes = list(doc.code_notes)
+    for code, score in doc.indicators.items():
+        new, status = index_set.current_code(code)
+        if new is None:
+            notes.append(f"{code}: mã cũ không còn trong bộ chỉ số {index_set.id}")
+            continue
+        if status == "renamed":
+            notes.append(f"{code}: mã cũ, nay là {new} trong bộ chỉ số {index_set.id}")
+        indicators[new] = max(score, indicators.get(new, 0.0))
+    if indicators == doc.indicators and not notes:
+        return doc
+    return replace(doc, indicators=indicators, code_notes=tuple(notes))
+
+
 def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
           overrides: Mapping[tuple[str, str], Override] | None = None) -> GapReport:
     """The whole report from the catalog's document records (corrections applied), for the plan's units (a
@@ -189,7 +216,7 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
     for r in records:
         if r.status != "done" or r.duplicate_of:  # a likely copy of a document of its unit counts once
             continue
-        doc = DocInfo.from_record(r)
+        doc = current_codes(DocInfo.from_record(r), index_set)
         unit = plan.unit_for(doc.unit)
         if unit is None:
             unknown[doc.unit or "(không rõ đơn vị)"] += 1
@@ -212,7 +239,28 @@ def build(plan: Plan, index_set: IndexSet, records: Iterable[DocumentRecord],
             cells.append(c)
         unmatched += [d for d in docs if d.id not in used]
         out.append(UnitGaps(unit, tuple(cells), len(docs), tuple(docs)))
-    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown), dict(overrides or {}))
+    current, notes = current_overrides(overrides or {}, index_set)
+    return GapReport(plan, index_set, tuple(out), tuple(unmatched), dict(unknown), current, override_notes=notes)
+
+
+def current_overrides(overrides: Mapping[tuple[str, str], Override],
+                      index_set: IndexSet) -> tuple[dict[tuple[str, str], Override], tuple[str, ...]]:
+    """Reviewers' score overrides keyed by the index set's codes now: one saved under an old code the set maps
+    moves to the new code (unless the new code has its own override), one under a code it does not know stays
+    out of the scores; both are noted."""
+    out = {key: ov for key, ov in overrides.items() if index_set.current_code(key[1])[1] == "current"}
+    notes = []
+    for (unit, code), ov in overrides.items():
+        new, status = index_set.current_code(code)
+        if status == "current":
+            continue
+        if new is None:
+            notes.append(f"{unit}, {code}: điểm do người rà soát sửa theo mã cũ không còn trong bộ chỉ số "
+                         f"{index_set.id}, không tính")
+        else:
+            notes.append(f"{unit}, {code}: điểm do người rà soát sửa theo mã cũ, nay là {new}")
+            out.setdefault((unit, new), ov)
+    return out, tuple(notes)
 
 
 def group_of(req: Requirement) -> str:
