@@ -22,8 +22,12 @@ from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is
 from ingest.text import fold
 
 # After "Số": admin/normative "15/KH-SNV", "83/2025/QĐ-UBND", "312/STP-VP"; Party "12-KH/HU", "384-QĐ/TW".
+# OCR may drop the slash: "245KH-UBND", "245 KH-UBND" is 245/KH-UBND when what follows the number is a letter
+# code of capitals, a hyphen and another ("KH-UBND", "QĐ-UBND", "TTr-UBND"), never a word ("2 tầng", "15 Ha-Noi").
 SYMBOL = re.compile(r"(?P<num>[0-9OolI]{1,6})\s*(?P<rest>(?:/\s*\d{4}\s*)?/\s*[^\s/]+(?:-[^\s,;]+)?"
-                    r"|-\s*[^\s/]+\s*/\s*[^\s,;]+)")
+                    r"|-\s*[^\s/]+\s*/\s*[^\s,;]+)"
+                    r"|(?P<num2>[0-9OolI]{1,6})\s*(?P<code>[A-ZĐ][A-ZĐr]{0,7}-[A-ZĐ][A-ZĐ]{0,7}(?:-[A-ZĐ]{1,8})*)"
+                    r"(?![\w/-])")
 # "…, ngày 05 tháng 01 năm 2025" on the folded text; line breaks anywhere; OCR's O/l for 0/1.
 # "CHÍNH PHỦ____ Số: 172/2025/NĐ-CP | CỘNG HÒA …" (a header flattened into one line): needs the colon.
 SO_INLINE = re.compile(r"\bs[o6]\s*:\s*\d")
@@ -64,8 +68,11 @@ def find_symbol(lines: list[str], limit: int = HEADER_LINES) -> tuple[str | None
         found = SYMBOL.search(line, start)
         if not found:
             continue
-        number = found.group("num").translate(_DIGITS)
-        rest = re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:")
+        if found.group("code"):  # the slash lost by OCR: put it back
+            number, rest = found.group("num2").translate(_DIGITS), "/" + found.group("code")
+        else:
+            number = found.group("num").translate(_DIGITS)
+            rest = re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:")
         if not number.isdigit() or len(rest) < 3:
             continue
         return number, number + rest, i  # as printed: "012/CT-UBND" has number "012"
