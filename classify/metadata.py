@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from classify.agency import agency_bodies, display_title, signer_name
 from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
+from classify.surnames import spelled_surname
 from ingest.text import fold
 
 # After "Số": admin/normative "15/KH-SNV", "83/2025/QĐ-UBND", "312/STP-VP"; Party "12-KH/HU", "384-QĐ/TW".
@@ -238,7 +239,7 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None, str | None
     for line in tail[anchor + 1:]:
         name = signer_name(line) or signer_name(_name_part(line))
         if name:
-            signer = name
+            signer = spelled_surname(name)
     authority = _authority_display(auth_text) if auth_i is not None else None
     title = display_title(tail[title_i]) if title_i is not None else None
     if authority and title is None:
