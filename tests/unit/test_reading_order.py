@@ -84,6 +84,16 @@ def test_a_pen_stroke_read_as_a_tall_low_confidence_letter_is_left_out_and_does_
     assert blurred in without_marks([*words, blurred])
 
 
+def test_a_hairline_read_as_flat_low_confidence_letters_is_left_out_but_a_weak_dash_stays():
+    rows = sorted(FOOT_LEFT + FOOT_RIGHT, key=lambda r: (r[2], r[1]))
+    words = page(*rows)
+    hairline = Word("CC", 0.0, 757, 910, 86, 5, 99)  # what tesseract made of a seal's remains (86×5 px)
+    dash = Word("-", 12.0, 360, 1300, 20, 5, 98)     # a list dash read weakly: as flat, but no letter
+    kept = without_marks([*words, hairline, dash])
+    assert hairline not in kept and dash in kept
+    assert Word("CC", 91.0, 757, 910, 86, 5, 99) in without_marks([*words, Word("CC", 91.0, 757, 910, 86, 5, 99)])
+
+
 def test_noise_between_the_columns_does_not_join_them():
     noise = line("^", 1150, 1180, 97, conf=20.0)
     rows = sorted(FOOT_LEFT + FOOT_RIGHT, key=lambda r: (r[2], r[1]))
