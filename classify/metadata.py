@@ -115,6 +115,9 @@ def _place(before: str) -> str | None:
                 and not is_upper(above) and not is_header_line(above) and not above.endswith((".", ";"))):
             place = f"{above} {place}"
     place = re.split(r"[^\w\s]|[_\d]", place)[-1]  # "…Hạnh phúc_____ Hà Nội" → "Hà Nội"
+    tail = fold(place).rfind("hanh phuc")  # the rule under the tiêu ngữ not read: "… Hạnh phúc Hà Nội"
+    if tail != -1:
+        place = place[tail + len("hanh phuc"):]
     place = " ".join(place.split())
     return place if 2 <= len(place) <= 50 and not is_header_line(place) else None
 

@@ -184,12 +184,16 @@ def test_corpus_style_header_broken_over_lines() -> None:
     ("Thành phố Hồ Chí\nMinh, ngày 28 tháng 11 năm 2025", date(2025, 11, 28)),
     ("Đắk Lắk, ngày 31 tháng 02 năm 2024", None),  # not a calendar date
     ("Căn cứ Luật ngày 20 tháng 11 năm 2018;", None),  # a date in the body, not the địa danh line
+    # a header flattened into one paragraph, the rule under the tiêu ngữ not read (Nghị định 172/2025)
+    ("VIỆT NAMĐộc lập — Tự do - Hạnh phúc Hà Nội, ngày\n30 tháng 6 năm 2025 |", date(2025, 6, 30)),
 ])
 def test_issue_dates(text: str, expected: date | None) -> None:
     issued, place = find_date(lines(text))
     assert issued == expected
     if "Hồ Chí" in text:
         assert place == "Thành phố Hồ Chí Minh"
+    if "Hạnh phúc" in text:
+        assert place == "Hà Nội"
 
 
 def test_official_letter_subject_and_addressee() -> None:
