@@ -13,8 +13,8 @@ What it measures (issue 14):
 (c) Text-layer readers on every sample document written as a born-digital PDF: plain ``pdftotext``,
     ``pdftotext -bbox-layout`` + reading order, and pdfplumber's words + the same reading order when
     pdfplumber can be imported (``--pdfplumber DIR`` adds a folder to the import path): ms per page, CER.
-(d) Signer, signer title and authority of every exported document whose pages are all in one file,
-    against the sample specs.
+(d) Signer, signer title and authority of every exported document that holds all of its pages (in one file
+    or assembled from several), against the sample specs.
 
 Targets (the met? column): strict CER ≤ 1.0 %, any-order ≤ 0.4 %, no OCR page above 5 % strict, born-digital
 pages ≤ 0.5 % strict, signer and title right on every document.
@@ -128,14 +128,15 @@ def signature_rows(home: Path, man: dict, inbox: Path) -> list[dict]:
     for record in map(json.loads, out.splitlines()):
         if record["status"] != "done":
             continue
-        path = record["source"].removeprefix(f"{inbox.name}/")
-        first, last = record["source_pages"]
-        docs = {p["doc"] for p in pages_of[path][first - 1:last]}
+        parts = [(part["source"].removeprefix(f"{inbox.name}/"), part["pages"])
+                 for part in record["source_pages"]]  # one part per file (a document may span files)
+        docs = {p["doc"] for path, (first, last) in parts for p in pages_of[path][first - 1:last]}
         if len(docs) != 1:
             continue
         name = docs.pop()
-        if last - first + 1 != counts[name]:
-            continue  # a document whose pages came as separate files: not whole here
+        if sum(last - first + 1 for _, (first, last) in parts) != counts[name]:
+            continue  # not the whole document
+        path = " + ".join(path for path, _ in parts)
         spec = man["specs"][name]
         want = {"signer": spec["signer"].removeprefix("Đại tá "), "signer_title": spec["title"],
                 "authority": spec["authority"]}

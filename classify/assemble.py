@@ -3,10 +3,10 @@
 A clerk who photographs a letter page by page, or whose scanner writes one file per page (``scan_9.jpg``,
 ``scan_10.jpg``), sends one document as several files. Within one folder of one unit, taken in natural name
 order (``scan_2`` before ``scan_10``), a file whose first page carries no header block (:func:`starts_document`)
-continues the document the previous file ended with; a file whose first page has a header starts a new one,
-and inside a file the pages are split as :func:`classify.segment.segment` splits them. The facts of an
-assembled document are then read from its pages as a whole (the header on the first photo, the signature on
-the last).
+continues the document the previous file ended with (unless it opens with a type name:
+:func:`continues_previous`); a file whose first page has a header starts a new one, and inside a file the
+pages are split as :func:`classify.segment.segment` splits them. The facts of an assembled document are then
+read from its pages as a whole (the header on the first photo, the signature on the last).
 
 Page numbers of an assembled document's attachments count on from its first page across its parts (for a
 document in one file they are the file's page numbers, as before).
@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classify.segment import Attachment, Segment, find_attachments, segment, starts_document
+from classify.doctype import find_title
+from classify.segment import Attachment, Segment, caption_at_top, find_attachments, segment, starts_document
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -68,9 +69,19 @@ class Assembled:
         return self.parts[0]
 
 
+# A header-less first page whose first lines hold a type name ("KẾ HOẠCH") opens a document of its own.
+TITLE_OPENS = 3
+
+
 def continues_previous(first_page_text: str) -> bool:
-    """A file whose first page has no header block continues the previous file's document."""
-    return not starts_document(first_page_text)
+    """A file whose first page has no header block continues the previous file's document, unless that page
+    opens with a type name (a document whose header was never printed or was cut off: "KẾ HOẠCH / Đánh giá
+    công tác …", the real seed plan) and no "kèm theo" caption (an attachment, which does continue). Pages
+    of one document after the first open mid-text, never with a type name."""
+    if starts_document(first_page_text):
+        return False
+    lines = [line for line in first_page_text.splitlines() if line.strip()]
+    return find_title(lines, 0, TITLE_OPENS) is None or caption_at_top(lines) is not None
 
 
 def assemble(files: Sequence[FilePages]) -> list[Assembled]:

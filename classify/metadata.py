@@ -20,12 +20,17 @@ from rapidfuzz.distance import Levenshtein
 
 from classify.agency import agency_bodies, display_title, signer_name
 from classify.layout import DANG, HEADER_LINES, SO_LINE, has_national_header, is_header_line, is_upper, letters
+from classify.surnames import spelled_surname
 from classify.symbols import repair_symbol
 from ingest.text import fold
 
 # After "Số": admin/normative "15/KH-SNV", "83/2025/QĐ-UBND", "312/STP-VP"; Party "12-KH/HU", "384-QĐ/TW".
+# OCR may drop the slash: "245KH-UBND", "245 KH-UBND" is 245/KH-UBND when what follows the number is a letter
+# code of capitals, a hyphen and another ("KH-UBND", "QĐ-UBND", "TTr-UBND"), never a word ("2 tầng", "15 Ha-Noi").
 SYMBOL = re.compile(r"(?P<num>[0-9OolI]{1,6})\s*(?P<rest>(?:/\s*\d{4}\s*)?/\s*[^\s/]+(?:-[^\s,;]+)?"
-                    r"|-\s*[^\s/]+\s*/\s*[^\s,;]+)")
+                    r"|-\s*[^\s/]+\s*/\s*[^\s,;]+)"
+                    r"|(?P<num2>[0-9OolI]{1,6})\s*(?P<code>[A-ZĐ][A-ZĐr]{0,7}-[A-ZĐ][A-ZĐ]{0,7}(?:-[A-ZĐ]{1,8})*)"
+                    r"(?![\w/-])")
 # "…, ngày 05 tháng 01 năm 2025" on the folded text; line breaks anywhere; OCR's O/l for 0/1.
 # "CHÍNH PHỦ____ Số: 172/2025/NĐ-CP | CỘNG HÒA …" (a header flattened into one line): needs the colon.
 SO_INLINE = re.compile(r"\bs[o6]\s*:\s*\d")
@@ -67,8 +72,12 @@ def find_symbol(lines: list[str], limit: int = HEADER_LINES) -> tuple[str | None
         found = SYMBOL.search(line, start)
         if not found:
             continue
-        number = found.group("num").translate(_DIGITS)
-        rest = repair_symbol(re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:"))
+        if found.group("code"):  # the slash lost by OCR: put it back
+            number, rest = found.group("num2").translate(_DIGITS), "/" + found.group("code")
+        else:
+            number = found.group("num").translate(_DIGITS)
+            rest = re.sub(r"\s+", "", found.group("rest")).rstrip(".,;:")
+        rest = repair_symbol(rest)
         if not number.isdigit() or len(rest) < 3:
             continue
         return number, number + rest, i  # as printed: "012/CT-UBND" has number "012"
@@ -110,6 +119,9 @@ def _place(before: str) -> str | None:
                 and not is_upper(above) and not is_header_line(above) and not above.endswith((".", ";"))):
             place = f"{above} {place}"
     place = re.split(r"[^\w\s]|[_\d]", place)[-1]  # "…Hạnh phúc_____ Hà Nội" → "Hà Nội"
+    tail = fold(place).rfind("hanh phuc")  # the rule under the tiêu ngữ not read: "… Hạnh phúc Hà Nội"
+    if tail != -1:
+        place = place[tail + len("hanh phuc"):]
     place = " ".join(place.split())
     return place if 2 <= len(place) <= 50 and not is_header_line(place) else None
 
@@ -236,7 +248,7 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None, str | None
     for line in tail[anchor + 1:]:
         name = signer_name(line) or signer_name(_name_part(line))
         if name:
-            signer = name
+            signer = spelled_surname(name)
     authority = _authority_display(auth_text) if auth_i is not None else None
     title = display_title(tail[title_i]) if title_i is not None else None
     if authority and title is None:

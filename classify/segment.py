@@ -36,12 +36,13 @@ class Segment:
 
 def starts_document(text: str) -> bool:
     lines = [line for line in text.splitlines() if line.strip()]
-    if _attachment_at_top(lines) is not None:
+    if caption_at_top(lines) is not None:
         return False
     return has_national_header(lines, TOP) and (has_so_line(lines, TOP) or find_title(lines, 0, TOP) is not None)
 
 
-def _attachment_at_top(lines: list[str]) -> int | None:
+def caption_at_top(lines: list[str]) -> int | None:
+    """Index of an attachment's "kèm theo" caption among the first lines, or None."""
     for i, line in enumerate(lines[:TOP]):
         if _is_caption(line):
             return i

@@ -8,7 +8,9 @@ Steps, each kept because it lowered the character error rate on the project's ge
 3. illumination flattening: divide by a blurred background estimate (shadows, yellowed paper);
 4. 3x3 median: speckle noise;
 5. quarter-turn detection from projection profiles (a page fed sideways);
-6. projection-profile deskew (the angle that makes text rows sharpest).
+6. projection-profile deskew (the angle that makes text rows sharpest);
+7. a black seal's ring and lettering taken off, the text crossing it kept (:mod:`ingest.seal`; a bitonal scan,
+   where the seal is not red any more; nothing changes on a page without a seal ring).
 
 The grey image goes to tesseract, which binarises better itself than a global or adaptive threshold
 did here. Every geometric step is recorded in a 3x3 matrix mapping raster pixels of the original page to
@@ -22,8 +24,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ingest.seal import remove_seals
+
 # Bump when any step changes: cached OCR results are keyed by it.
-PREPROCESS_VERSION = "pp3"
+PREPROCESS_VERSION = "pp4-seal"
 # What the cache key takes: the steps' version and OpenCV's, whose own output moves between releases (5.0 → 5.1
 # changed warpAffine's rounding on ~1,400 pixels of a page, and tesseract read a header word differently).
 PREPROCESS_ID = f"{PREPROCESS_VERSION}|opencv {cv2.__version__}"
@@ -163,7 +167,7 @@ def is_blank(grey: np.ndarray) -> bool:
     return ink_share(grey) < BLANK_INK_SHARE
 
 
-STEPS = ("red-channel", "crop-borders", "flatten-light", "median3", "orient-deskew")
+STEPS = ("red-channel", "crop-borders", "flatten-light", "median3", "orient-deskew", "seal-ring")
 
 
 def clean(image: np.ndarray, *, deskew: bool = True, skip: frozenset[str] = frozenset()) -> Cleaned:
@@ -196,6 +200,10 @@ def clean(image: np.ndarray, *, deskew: bool = True, skip: frozenset[str] = froz
         grey, m = rotate_bound(grey, skew)
         matrix = m @ matrix
         steps.append(f"deskew({skew:+.1f})")
+    if "seal-ring" not in skip:
+        grey, rings = remove_seals(grey)
+        if rings:
+            steps.append(f"seal-ring({len(rings)})")
     return Cleaned(grey, matrix.tolist(), steps, skew, turns)
 
 

@@ -36,6 +36,8 @@ WEAK_CONF = 40.0         # segments whose mean word confidence is below this are
 WEAK_CHARS = 3           # … and so are segments with fewer letters and digits than this
 CENTRED_SHARE = 0.05     # a line whose centre is this near the text's middle (share of the text width) is centred
 MARK_HEIGHTS = 1.8       # a low-confidence "word" this many times the median word height is a pen or seal mark
+WRAP_MARGIN = 0.03       # a line this near (share of the text width) to both margins is a wrapped line
+FLAT_HEIGHTS = 0.25      # … and one of letters this flat (a hairline read as "CC") is no text either
 
 
 class PlacedWord(Protocol):
@@ -106,13 +108,17 @@ def page_lines(words: Sequence[PlacedWord], page_width: float) -> list[str]:
 
 def without_marks(words: Sequence[PlacedWord]) -> list[PlacedWord]:
     """The words without pen strokes and seal rings read as letters: a low-confidence "word" far taller than
-    the page's text ("J" 180×92 px over a signature where the text is 35 px high). No letter of a line is
-    that tall, so nothing read is lost; the words themselves stay on the page (boxes, searchable PDF)."""
+    the page's text ("J" 180×92 px over a signature where the text is 35 px high), or letters far flatter
+    than it ("CC" 86×5 px: a hairline left by a seal). No letter of a line is that tall or that flat, so
+    nothing read is lost (a low-confidence dash or dot, which is that flat, stays); the words themselves stay
+    on the page (boxes, searchable PDF)."""
     heights = sorted(w.height for w in words if w.conf >= WEAK_CONF)
     if not heights:
         return list(words)
-    tall = MARK_HEIGHTS * heights[len(heights) // 2]
-    return [w for w in words if w.conf >= WEAK_CONF or w.height <= tall]
+    median = heights[len(heights) // 2]
+    tall, flat = MARK_HEIGHTS * median, FLAT_HEIGHTS * median
+    return [w for w in words if w.conf >= WEAK_CONF
+            or (w.height <= tall and (w.height > flat or not any(c.isalnum() for c in w.text)))]
 
 
 def segments_of(words: Sequence[PlacedWord], page_width: float) -> list[Segment]:
@@ -148,12 +154,32 @@ def zones(segments: Sequence[Segment], min_gap: float, page_width: float) -> lis
             i += 1
             continue
         zone = _grow(segments, seed, min_gap, middle)
+        if _wrapped(segments[zone.lo:zone.hi + 1], zone.gutter, (x0, x1)):
+            i += 1
+            continue
         if found and zone.lo <= found[-1].hi:  # grew back into the zone above: keep that one's end
             zone.lo = found[-1].hi + 1
         if zone.lo <= zone.hi:
             found.append(zone)
         i = max(zone.hi + 1, i + 1)
     return found
+
+
+def _wrapped(members: Sequence[Segment], gutter: tuple[float, float], margins: tuple[float, float]) -> bool:
+    """The "zone" is one wrapped line of a single column with a wide gap in it, not two columns: its right
+    side is one segment, on the first row, reaching the text's right margin, and the left side starts at the
+    left margin and goes on below at that same x (a header flattened into one paragraph: "… Hạnh phúc
+    ⟨gap⟩ Hà Nội, ngày" / "30 tháng 6 năm 2025"). Real columns are centred in their halves."""
+    middle = (gutter[0] + gutter[1]) / 2
+    left = sorted((s for s in members if not s.weak and (s.x0 + s.x1) / 2 < middle), key=lambda s: s.y0)
+    right = [s for s in members if not s.weak and (s.x0 + s.x1) / 2 >= middle]
+    if len(right) != 1 or len(left) < 2:
+        return False
+    r, first = right[0], left[0]
+    slack = WRAP_MARGIN * (margins[1] - margins[0])
+    return (_overlap(r, first) >= 0.5 * min(r.y1 - r.y0, first.y1 - first.y0)
+            and r.x1 >= margins[1] - slack and first.x0 <= margins[0] + slack
+            and all(abs(s.x0 - first.x0) <= slack for s in left[1:]))
 
 
 def _seed(segments: Sequence[Segment], i: int, min_gap: float) -> Zone | None:

@@ -46,6 +46,21 @@ def test_a_new_header_starts_a_new_document() -> None:
                                       (Part("sha3", 1, 1), Part("sha4", 1, 1))]
 
 
+def test_a_headerless_file_opening_with_a_type_name_is_a_document_of_its_own() -> None:
+    """The real seed plan (its header never printed: "KẾ HOẠCH / Đánh giá …") after a signed file of the same
+    folder is its own document; an attachment opening with its type name and a "kèm theo" caption continues."""
+    plan = ("KẾ HOẠCH\nĐánh giá công tác phòng, chống tham nhũng cấp tỉnh, cấp huyện năm 2024\n"
+            "Thực hiện Kế hoạch số 2613/KH-TTTP ngày 17 tháng 12 năm 2024 của Thanh tra Chính phủ")
+    rules = ("QUY ĐỊNH\nVề tiêu chuẩn, định mức sử dụng xe ô tô\n"
+             "(Ban hành kèm theo Quyết định số 83/2025/QĐ-UBND ngày 5 tháng 6 năm 2025)\n" + BODY)
+    docs = assemble(photos(header("83/2025/QĐ-UBND", "QUYẾT ĐỊNH"), SIGNATURE, rules, plan, BODY + "\n" + SIGNATURE))
+    assert [d.parts for d in docs] == [(Part("sha1", 1, 1), Part("sha2", 1, 1), Part("sha3", 1, 1)),
+                                      (Part("sha4", 1, 1), Part("sha5", 1, 1))]
+    assert not continues_previous(plan) and continues_previous(rules) and continues_previous(BODY)
+    # "Kế hoạch" inside a body line, or a type name further down the page: still a continuation
+    assert continues_previous("năm 2024 theo Kế hoạch số 15/KH-SNV;\nI. MỤC ĐÍCH\nKẾ HOẠCH")
+
+
 def test_a_file_holding_several_documents_is_split_inside_and_its_last_one_continues() -> None:
     pdf = FilePages("pdf", "ho so.pdf", (header("05/KH-UBND"), BODY, header("12/BC-UBND", "BÁO CÁO"), BODY))
     tail = FilePages("jpg", "ho so trang 5.jpg", (SIGNATURE,))

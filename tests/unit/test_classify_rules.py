@@ -138,6 +138,33 @@ def test_symbol_number_and_date_from_ocr_header() -> None:
     assert meta.subject == "Thực hiện công tác phòng, chống tham nhũng, tiêu cực năm 2024"
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Số: 245 /KH-UBND", ("245", "245/KH-UBND")),
+    ("Số:245/KH-UBND", ("245", "245/KH-UBND")),
+    ("Số: 12/2024/HS-ST", ("12", "12/2024/HS-ST")),
+    ("SỐ: 83/2025/QĐ-UBND", ("83", "83/2025/QĐ-UBND")),
+    ("Số 12-KH/HU", ("12", "12-KH/HU")),
+    # OCR dropped the slash: the number glued to the letter code, or a space where the slash was
+    ("Số 245KH-UBND", ("245", "245/KH-UBND")),
+    ("Số: 245KH-UBND", ("245", "245/KH-UBND")),
+    ("Số: 245 KH-UBND", ("245", "245/KH-UBND")),
+    ("Số: 96QĐ-STP", ("96", "96/QĐ-STP")),
+    ("Số: 0l2CT-UBND", ("012", "012/CT-UBND")),
+    ("Số: 17TTr-UBND", ("17", "17/TTr-UBND")),
+    ("ỦY BAN NHÂN DÂN Số: 286KH-UBND Krông Pắc, ngày 05 tháng 3 năm 2024", ("286", "286/KH-UBND")),
+    # not symbols: words, a place with a hyphen, a code glued to more letters, a bare number
+    ("Số 2 tầng", (None, None)),
+    ("Số: 15 người tham dự", (None, None)),
+    ("Số 2 Ha-Noi", (None, None)),
+    ("Số: 245KH-UBNDx", (None, None)),
+    ("Số: 15 BÁO-CÁO", (None, None)),
+    ("Số: 245", (None, None)),
+    ("Số: 245 KH", (None, None)),
+])
+def test_symbol_from_real_looking_header_lines(line: str, expected: tuple) -> None:
+    assert find_symbol([line])[:2] == expected
+
+
 def test_corpus_style_header_broken_over_lines() -> None:
     ls = lines(CT_CORPUS)
     number, symbol, _ = find_symbol(ls)
@@ -157,12 +184,16 @@ def test_corpus_style_header_broken_over_lines() -> None:
     ("Thành phố Hồ Chí\nMinh, ngày 28 tháng 11 năm 2025", date(2025, 11, 28)),
     ("Đắk Lắk, ngày 31 tháng 02 năm 2024", None),  # not a calendar date
     ("Căn cứ Luật ngày 20 tháng 11 năm 2018;", None),  # a date in the body, not the địa danh line
+    # a header flattened into one paragraph, the rule under the tiêu ngữ not read (Nghị định 172/2025)
+    ("VIỆT NAMĐộc lập — Tự do - Hạnh phúc Hà Nội, ngày\n30 tháng 6 năm 2025 |", date(2025, 6, 30)),
 ])
 def test_issue_dates(text: str, expected: date | None) -> None:
     issued, place = find_date(lines(text))
     assert issued == expected
     if "Hồ Chí" in text:
         assert place == "Thành phố Hồ Chí Minh"
+    if "Hạnh phúc" in text:
+        assert place == "Hà Nội"
 
 
 def test_official_letter_subject_and_addressee() -> None:

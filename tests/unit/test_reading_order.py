@@ -84,6 +84,48 @@ def test_a_pen_stroke_read_as_a_tall_low_confidence_letter_is_left_out_and_does_
     assert blurred in without_marks([*words, blurred])
 
 
+def test_a_hairline_read_as_flat_low_confidence_letters_is_left_out_but_a_weak_dash_stays():
+    rows = sorted(FOOT_LEFT + FOOT_RIGHT, key=lambda r: (r[2], r[1]))
+    words = page(*rows)
+    hairline = Word("CC", 0.0, 757, 910, 86, 5, 99)  # what tesseract made of a seal's remains (86×5 px)
+    dash = Word("-", 12.0, 360, 1300, 20, 5, 98)     # a list dash read weakly: as flat, but no letter
+    kept = without_marks([*words, hairline, dash])
+    assert hairline not in kept and dash in kept
+    assert Word("CC", 91.0, 757, 910, 86, 5, 99) in without_marks([*words, Word("CC", 91.0, 757, 910, 86, 5, 99)])
+
+
+# Nghị định 172/2025 rendered from a corpus text whose header was flattened into one paragraph: tesseract's words
+# (page 1, 300 dpi). "Hà Nội, ngày" ends the wrapped line at the right margin, the date goes on at the left one.
+ND172_HEADER = [
+    Word("CHÍNH", 97, 448, 303, 167, 48, 0), Word("PHỦ", 97, 634, 303, 103, 48, 0),
+    Word("Số:", 97, 945, 310, 64, 41, 0), Word("172/2025/NĐ-CP", 97, 1033, 314, 374, 37, 0),
+    Word("|", 97, 1423, 313, 4, 49, 0), Word("CỘNG", 97, 1446, 303, 148, 56, 0),
+    Word("HÒA", 97, 1613, 303, 113, 48, 0), Word("XÃ", 96, 1740, 305, 75, 45, 0),
+    Word("HỘI", 96, 1832, 303, 91, 56, 0), Word("CHỦ", 97, 1941, 303, 109, 48, 0),
+    Word("NGHĨA", 97, 2069, 305, 171, 46, 0), Word("VIỆT", 93, 448, 373, 120, 56, 1),
+    Word("NAMĐộc", 81, 584, 382, 212, 47, 1), Word("lập", 93, 813, 382, 62, 50, 1),
+    Word("—", 92, 890, 406, 28, 3, 1), Word("Tự", 97, 931, 385, 63, 44, 1), Word("do", 93, 1008, 383, 51, 38, 1),
+    Word("-", 76, 1073, 406, 28, 3, 1), Word("Hạnh", 97, 1117, 383, 112, 46, 1),
+    Word("phúc", 97, 1246, 382, 102, 50, 1), Word("Hà", 97, 2014, 382, 59, 39, 1),
+    Word("Nội,", 96, 2090, 382, 89, 47, 1), Word("ngày", 97, 2198, 382, 102, 50, 1),
+    Word("30", 97, 449, 454, 49, 37, 2), Word("tháng", 97, 516, 452, 116, 50, 2), Word("6", 96, 649, 454, 24, 37, 2),
+    Word("năm", 97, 689, 453, 89, 38, 2), Word("2025", 89, 796, 454, 104, 37, 2), Word("|", 94, 919, 453, 3, 49, 2),
+    Word("NGHỊ", 97, 1233, 549, 151, 51, 3), Word("ĐỊNH", 97, 1402, 550, 148, 50, 3),
+]
+
+
+def test_a_flattened_header_wrapped_as_one_paragraph_is_not_taken_for_two_columns():
+    body = line("Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025 và Luật Cán bộ công chức", 448, 650, 4)
+    got = page_lines(ND172_HEADER + body, 2665)
+    assert got[2:4] == ["VIỆT NAMĐộc lập — Tự do - Hạnh phúc Hà Nội, ngày", "30 tháng 6 năm 2025 |"]
+    # real header columns (centred in their halves) with a one-line right side are still two columns
+    rows = [("UBND TỈNH ĐẮK LẮK", 420, 200), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1250, 200),
+            ("SỞ NỘI VỤ", 520, 260), ("Số: 15/KH-SNV", 480, 320)]
+    assert page_lines(page(*rows) + line("Căn cứ Luật Phòng, chống tham nhũng năm 2018 và các văn bản hướng", 360,
+                                          480, 9), WIDTH)[:4] == [
+        "UBND TỈNH ĐẮK LẮK", "SỞ NỘI VỤ", "Số: 15/KH-SNV", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+
+
 def test_noise_between_the_columns_does_not_join_them():
     noise = line("^", 1150, 1180, 97, conf=20.0)
     rows = sorted(FOOT_LEFT + FOOT_RIGHT, key=lambda r: (r[2], r[1]))

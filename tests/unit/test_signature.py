@@ -4,6 +4,7 @@ the Party's "T/M" and a Nơi nhận list longer than the block."""
 from __future__ import annotations
 
 from classify.metadata import find_signature, spelled_title
+from classify.surnames import spelled_surname
 
 
 def block(text: str) -> list[str]:
@@ -34,3 +35,15 @@ def test_a_title_that_lost_a_tone_mark_is_spelled_right():
 def test_party_authority_written_with_a_slash_and_no_dot():
     assert find_signature(block("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nVõ Thành Nhân")) == (
         "T/M Ban thường vụ", "Phó Bí thư", "Võ Thành Nhân")
+
+
+def test_a_surname_whose_mark_a_seal_changed_is_the_one_family_name_of_its_letters():
+    # tesseract's reading of the bitonal sample once the black seal is taken off: the ring's lettering over "ê"
+    assert find_signature(block("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLễ Thị Minh Nguyệt"))[2] == "Lê Thị Minh Nguyệt"
+    assert spelled_surname("Trấn Đình Phong") == "Trần Đình Phong"
+    assert spelled_surname("Nguyên Văn An") == "Nguyễn Văn An"
+    # a family name read right stays; two family names of the same letters ("La", "Lã"): left as read
+    assert spelled_surname("Võ Thành Nhân") == "Võ Thành Nhân" and spelled_surname("Vũ Thành Nhân") == "Vũ Thành Nhân"
+    assert spelled_surname("Lá Văn Cầu") == "Lá Văn Cầu"
+    # letters of no family name (an ethnic name, a rank dropped elsewhere): as read
+    assert spelled_surname("Y Ngông Niê Kdăm") == "Y Ngông Niê Kdăm"
