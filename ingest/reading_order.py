@@ -35,7 +35,8 @@ GAP_HEIGHTS = 1.5        # … and this many times the line's median word height
 WEAK_CONF = 40.0         # segments whose mean word confidence is below this are noise for zoning
 WEAK_CHARS = 3           # … and so are segments with fewer letters and digits than this
 CENTRED_SHARE = 0.05     # a line whose centre is this near the text's middle (share of the text width) is centred
-MARK_HEIGHTS = 1.8       # a low-confidence "word" this many times the median word height is a pen or seal mark
+MARK_HEIGHTS = 1.8       # a low-confidence "word" this many times the median word height is a pen or seal mark …
+MARK_CONF = 60.0         # … low meaning below this (a signature read "J/Wo" at 48, "/WW" at 41: 2.8× the text)
 WRAP_MARGIN = 0.03       # a line this near (share of the text width) to both margins is a wrapped line
 FLAT_HEIGHTS = 0.25      # … and one of letters this flat (a hairline read as "CC") is no text either
 
@@ -108,17 +109,19 @@ def page_lines(words: Sequence[PlacedWord], page_width: float) -> list[str]:
 
 def without_marks(words: Sequence[PlacedWord]) -> list[PlacedWord]:
     """The words without pen strokes and seal rings read as letters: a low-confidence "word" far taller than
-    the page's text ("J" 180×92 px over a signature where the text is 35 px high), or letters far flatter
-    than it ("CC" 86×5 px: a hairline left by a seal). No letter of a line is that tall or that flat, so
-    nothing read is lost (a low-confidence dash or dot, which is that flat, stays); the words themselves stay
-    on the page (boxes, searchable PDF)."""
+    the page's text ("J" 180×92 px or "J/Wo" 184×100 px at confidence 48 over a signature where the text is
+    35 px high), or letters far flatter than it ("CC" 86×5 px: a hairline left by a seal). No letter of a
+    line is that tall or that flat, and a title in large type is read with confidence (90+), so nothing read
+    is lost (a low-confidence dash or dot, which is that flat, stays); the words themselves stay on the page
+    (boxes, searchable PDF)."""
     heights = sorted(w.height for w in words if w.conf >= WEAK_CONF)
     if not heights:
         return list(words)
     median = heights[len(heights) // 2]
     tall, flat = MARK_HEIGHTS * median, FLAT_HEIGHTS * median
-    return [w for w in words if w.conf >= WEAK_CONF
-            or (w.height <= tall and (w.height > flat or not any(c.isalnum() for c in w.text)))]
+    return [w for w in words
+            if not (w.height > tall and w.conf < MARK_CONF)
+            and (w.conf >= WEAK_CONF or w.height > flat or not any(c.isalnum() for c in w.text))]
 
 
 def segments_of(words: Sequence[PlacedWord], page_width: float) -> list[Segment]:

@@ -82,6 +82,11 @@ def test_a_pen_stroke_read_as_a_tall_low_confidence_letter_is_left_out_and_does_
     # a low-confidence word of text height is kept: it is text read badly, not a mark
     blurred = Word("VI,", 19.0, 500, 1060, 60, H, 98)
     assert blurred in without_marks([*words, blurred])
+    # a handwritten signature read as letters with middling confidence (vie: "J/Wo" at 48, 184×100 px)
+    signature = Word("J/Wo", 47.9, 1648, 1030, 184, 100, 99)
+    assert signature not in without_marks([*words, signature])
+    title = Word("KẾ", 92.0, 900, 200, 90, 3 * H, 97)  # large type read with confidence stays
+    assert title in without_marks([*words, title])
 
 
 def test_a_hairline_read_as_flat_low_confidence_letters_is_left_out_but_a_weak_dash_stays():
