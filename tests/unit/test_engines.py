@@ -44,7 +44,7 @@ def test_a_name_is_taken_once():
 
 
 def test_each_create_makes_a_new_engine_with_its_settings():
-    a, b = engines.create(OcrSettings(engine="test")), engines.create(OcrSettings(engine="test", lang="Vietnamese"))
+    a, b = engines.create(OcrSettings(engine="test")), engines.create(OcrSettings(engine="test", lang="vie"))
     assert a is not b and a.id() != b.id()
 
 
