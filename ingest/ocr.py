@@ -47,7 +47,7 @@ class OcrError(RuntimeError):
 
 @dataclass(frozen=True)
 class OcrSettings:
-    lang: str = "Vietnamese"  # the facts need it: vie is 18 % faster, but misreads a signer under a seal (BENCHMARKS.md)
+    lang: str = "Vietnamese"  # the facts need it: vie is 18 % faster but misreads a signer under a seal
     psm: int = 3
     timeout: float = 180.0
     tesseract_cmd: str = "tesseract"
