@@ -13,7 +13,6 @@ from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import pass_home, say
 from pipelines.cli.worker import advertised_url, broker_or_fail, token_or_fail
-from pipelines.executors.celery_app import mask_url
 from pipelines.services.config import Config
 from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
 
@@ -50,6 +49,8 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: in
     options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
                "secure_cookies": secure_cookies, "intake_jobs": jobs}
     if cfg.broker_url:  # uploads are OCRed by the remote workers: checked before serving (exit 2)
+        from pipelines.executors.celery_app import mask_url  # Celery: imported only where a broker is used
+
         broker_or_fail(cfg.broker_url)
         token_or_fail(cfg)
         options["intake_blob_url"] = blob_url or advertised_url(cfg.broker_url, host, port)
