@@ -25,6 +25,8 @@ from pypdf.errors import PdfReadError
 # the whole content stream: the page's size as the image matrix at the origin, one XObject drawn
 _ONE_IMAGE = re.compile(rb"\s*q\s+([\d.]+)\s+0(?:\.0+)?\s+0(?:\.0+)?\s+([\d.]+)\s+0(?:\.0+)?\s+0(?:\.0+)?\s+cm\s+"
                         rb"/(\S+)\s+Do\s+Q\s*")
+# what pypdf raises on a PDF it cannot read as expected: the page is then rendered by pdftoppm
+_UNREADABLE = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError)
 
 
 def page_jpeg_red(path: Path, n: int, dpi: int) -> np.ndarray | None:
@@ -33,7 +35,7 @@ def page_jpeg_red(path: Path, n: int, dpi: int) -> np.ndarray | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             data = _jpeg_of(PdfReader(str(path), strict=False).pages[n - 1], dpi)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+    except _UNREADABLE:
         return None
     if data is None:
         return None
@@ -82,5 +84,5 @@ def page_jpeg_bytes(path: Path) -> dict[int, int]:
                 out[n] = sum(len(i.get_data()) for i in images
                              if i.get("/Subtype") == "/Image" and i.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]))
             return out
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+    except _UNREADABLE:
         return {}
