@@ -34,6 +34,7 @@ from ingest import engines
 from ingest.ocr import OcrSettings
 from ingest.perspective import rectify
 from ingest.preprocess import clean
+from ingest.resolution import recognise
 from ingest.text import cer, cer_any_order, squash
 from pipelines.samples.inbox import phone_photos
 from pipelines.samples.spec import load_specs
@@ -42,7 +43,7 @@ VARIANTS = ("without", "native", "with")
 
 
 def read(engine: engines.OcrEngine, image: np.ndarray) -> tuple[str, float | None]:
-    page = engine.recognise(clean(image).image)
+    page = recognise(engine, clean(image).image, OcrSettings().text_px)  # as the pipeline reads
     return page.text, page.confidence
 
 

@@ -52,6 +52,7 @@ class OcrSettings:
     timeout: float = 180.0
     tesseract_cmd: str = "tesseract"
     engine: str = "tesseract"  # a name registered in ingest.engines
+    text_px: int = 14  # median glyph height the engine is given (ingest.resolution); 0: the page as cleaned
 
     def variables(self) -> dict[str, str]:
         """Tesseract's variables (``-c name=value``)."""

@@ -10,7 +10,8 @@ The raster is only what OCR reads: the page's red plane (:func:`ingest.pages.ocr
 :func:`ingest.perspective.rectify` (a phone photo's page cut out and made rectangular; a scan, where the
 page fills the frame, unchanged). A page with no ink (:func:`ingest.preprocess.is_blank`) is not OCRed: its
 result says ``blank`` and the intake records it with the reason ``page.blank``. The OCR cache key is
-sha256(those pixels) + engine id (library, tesseract version, model digest, settings) + preprocessing
+sha256(those pixels) + engine id (library, tesseract version, model digest, settings) + the text height OCR
+is given (:mod:`ingest.resolution`) + preprocessing
 version: a page is never OCRed twice with the same engine, whichever file it came from. The cache holds the
 result on the rectified pixels: a photo's own homography is chained onto the stored matrix after the
 lookup, never stored.
@@ -22,8 +23,12 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import cv2
 
 from ingest import engines
 from ingest.engines import OcrEngine
@@ -32,6 +37,7 @@ from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
 from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
 from ingest.reading_order import lines_to_text
+from ingest.resolution import recognise
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
 
@@ -78,6 +84,12 @@ def blank_page(shape: tuple[int, ...]) -> dict:
         "matrix": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], "steps": ["blank"], "blank": True}
 
 
+def ocr_id(engine: OcrEngine, settings: OcrSettings) -> str:
+    """The engine's id and the text height it is given (:mod:`ingest.resolution`): what the OCR result depends
+    on besides the pixels and the preprocessing."""
+    return f"{engine.id()}|text {settings.text_px}px"
+
+
 def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
     digest = hashlib.sha256(pixels)
     digest.update(repr(shape).encode())
@@ -109,7 +121,7 @@ class PageWorker:
             if is_blank(image):
                 return PageResult(task.sha256, task.n, True, page=page_of.compose(blank_page(image.shape)),
                                   seconds=time.perf_counter() - start)
-            key = cache_key(image.tobytes(), image.shape, engine.id())
+            key = cache_key(image.tobytes(), image.shape, ocr_id(engine, task.settings))
             path = self.cache_dir / key[:2] / f"{key}.json"
             if path.exists():
                 try:
@@ -122,7 +134,7 @@ class PageWorker:
                     pass  # a damaged cache entry is redone
             cleaned = clean(image)
             del image
-            ocr, cleaned = _ocr_upright(engine, cleaned)
+            ocr, cleaned = _ocr_upright(engine, cleaned, task.settings.text_px)
             page = ocr.to_dict() | {"matrix": cleaned.matrix, "steps": cleaned.steps}
             _write_cache(path, page)
             return PageResult(task.sha256, task.n, True, page=page_of.compose(page),
@@ -150,6 +162,22 @@ def init_worker(blobs: BlobSource, cache_dir: Path) -> None:
     _process_worker = PageWorker(blobs, cache_dir)
 
 
+@contextmanager
+def one_opencv_thread() -> Iterator[None]:
+    """OpenCV with one thread while worker processes are forked, its own count again after.
+
+    Each worker is one process per core already: OpenCV's threads in it only made the cleaning cost 175 ms of
+    CPU a page instead of 96 ms (the same wall time on one page; on 2 busy cores the extra threads take CPU
+    from the other worker). The count can only be set before the fork: in a process forked after OpenCV
+    started its threads, ``cv2.setNumThreads`` waits forever (see :func:`init_worker`)."""
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
+
+
 def run_page(task: PageTask) -> PageResult:
     """A task in a pool process started with :func:`init_worker`."""
     if _process_worker is None:
@@ -157,12 +185,12 @@ def run_page(task: PageTask) -> PageResult:
     return _process_worker.run(task)
 
 
-def _ocr_upright(engine: OcrEngine, cleaned: Cleaned) -> tuple[OcrPage, Cleaned]:
-    ocr = engine.recognise(cleaned.image)
+def _ocr_upright(engine: OcrEngine, cleaned: Cleaned, text_px: int) -> tuple[OcrPage, Cleaned]:
+    ocr = recognise(engine, cleaned.image, text_px)
     if ocr.confidence is not None and ocr.confidence >= UPSIDE_DOWN_RETRY_BELOW:
         return ocr, cleaned
     turned = rotate_half(cleaned)
-    other = engine.recognise(turned.image)
+    other = recognise(engine, turned.image, text_px)
     if (other.confidence or 0) > (ocr.confidence or 0) + 10 and len(other.words) >= len(ocr.words) // 2:
         return other, turned
     return ocr, cleaned

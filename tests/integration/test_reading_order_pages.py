@@ -17,6 +17,7 @@ from ingest.ocr import OcrSettings
 from ingest.pages import text_layers
 from ingest.preprocess import clean
 from ingest.reading_order import lines_to_text
+from ingest.resolution import recognise
 from ingest.text import cer, cer_any_order, squash
 from pipelines.samples.degrade import Degradation
 from pipelines.samples.digital import digital_pdf_pages
@@ -88,7 +89,8 @@ def test_every_sample_document_as_a_born_digital_pdf_reads_exactly(tmp_path: Pat
 def test_a_rendered_foot_with_a_long_recipient_list_is_read_left_block_first():
     spec = next(s for s in load_specs() if s.name.startswith("12_"))
     page = render_document(spec)[-1]  # the foot: twelve recipients beside a three-line signature block
-    ocr = engines.create(OcrSettings()).recognise(clean(np.asarray(page.image.convert("RGB"))).image)
+    settings = OcrSettings()  # read as the pipeline reads (ingest.resolution: the text height it is given)
+    ocr = recognise(engines.create(settings), clean(np.asarray(page.image.convert("RGB"))).image, settings.text_px)
     lines = ocr.text.splitlines()
     recipients = [i for i, line in enumerate(lines) if line.startswith("- ")]
     authority = next(i for i, line in enumerate(lines) if line.startswith("KT."))
@@ -106,7 +108,7 @@ def test_a_black_seal_over_the_signer_on_a_bitonal_scan_is_taken_off_and_the_nam
                                        BLACK_INK)[-1]
     cleaned = clean(np.asarray(bitonal(image).convert("L")))
     assert "seal-ring(1)" in cleaned.steps
-    ocr = engines.create(OcrSettings()).recognise(cleaned.image)
+    ocr = recognise(engines.create(OcrSettings()), cleaned.image, OcrSettings().text_px)
     text = lines_to_text(ocr.words, ocr.width)
     authority, title, signer = find_signature(text.splitlines())
     assert (title, signer) == ("Phó Chủ tịch", spec.signer)
