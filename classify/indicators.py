@@ -2,9 +2,9 @@
 
 Matching runs on folded text (``ingest.text.fold``: no case, no tone or vowel marks, đ→d), split into words, so
 wrong tone marks, missing diacritics, lost commas and line breaks inside a phrase do not matter. Exact matches are
-found with a spaCy ``PhraseMatcher`` over a ``Doc`` of folded words; phrases of three or more words that were not
-found exactly get a fuzzy second chance (rapidfuzz alignment, then a word-level check) for OCR letter errors and
-words run together or split.
+found by looking each folded word up among the phrases' first words (:class:`_PhraseIndex`); phrases of three
+or more words that were not found exactly get a fuzzy second chance (rapidfuzz alignment, then a word-level
+check) for OCR letter errors and words run together or split.
 
 Scoring, per evidence signature of an indicator (the indicator takes its best signature):
 
@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,21 +129,40 @@ def tag(text: str, *, doc_type: str | None, subject: str | None, issuer_kind: st
     return Tagger(index_set).tag(text, doc_type=doc_type, subject=subject, issuer_kind=issuer_kind)
 
 
+class _PhraseIndex:
+    """Exact phrase matching over a list of words: each phrase filed under its first word, so a text of n words
+    costs n dictionary look-ups plus one slice comparison per phrase that starts with the word there.
+
+    (spaCy's ``PhraseMatcher`` did this before; importing spaCy took 0.86 s of CPU in every ingest, more than
+    a 13-page document's tagging, for a look-up a dictionary does: BENCHMARKS.md "OCR speed, third round".)"""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+    def add(self, key: str, words: tuple[str, ...]) -> None:
+        if words:
+            self._by_first.setdefault(words[0], []).append((key, words))
+
+    def find(self, words: Sequence[str]) -> list[tuple[str, int, int]]:
+        """Every (key, start, end) where a phrase's words are ``words[start:end]``, overlaps included, by start
+        and then end."""
+        found = []
+        for start, word in enumerate(words):
+            for key, phrase in self._by_first.get(word, ()):
+                end = start + len(phrase)
+                if tuple(words[start:end]) == phrase:
+                    found.append((start, end, key))
+        found.sort()
+        return [(key, start, end) for start, end, key in found]
+
+
 class Tagger:
     """Compiled matcher for one index set; cheap to call, build it once per index set."""
 
     def __init__(self, index_set: IndexSet, *, threshold: float = THRESHOLD) -> None:
-        # spaCy is imported here, not with the module: it takes about 0.85 s, and every CLI command imports
-        # this module (through the classification stage) while only classifying builds a Tagger.
-        from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
-        from spacy.vocab import Vocab
-
         self.index_set = index_set
         self.threshold = threshold
-        self._doc = Doc
-        self._vocab = Vocab()
-        self._matcher = PhraseMatcher(self._vocab)
+        self._index = _PhraseIndex()
         self._phrases: dict[str, _Phrase] = {}
         self._signatures: list[tuple[Indicator, Evidence, SubItem | None, tuple[str, ...], frozenset[str],
                                      frozenset[str]]] = []
@@ -158,7 +178,7 @@ class Tagger:
         key = " ".join(words)
         if key not in self._phrases:
             self._phrases[key] = _Phrase(key, words, nfc(phrase))
-            self._matcher.add(key, [self._doc(self._vocab, words=list(words))])
+            self._index.add(key, words)
         return key
 
     def tag(self, text: str, *, doc_type: str | None, subject: str | None,
@@ -202,9 +222,8 @@ class Tagger:
     def _find(self, zone: _Zone, *, fuzzy: bool) -> list[_Hit]:
         if not zone.words:
             return []
-        doc = self._doc(self._vocab, words=list(zone.words))
-        hits = [_Hit(self._vocab.strings[match_id], zone.name, start, end, None, " ".join(zone.shown[start:end]))
-                for match_id, start, end in self._matcher(doc)]
+        hits = [_Hit(key, zone.name, start, end, None, " ".join(zone.shown[start:end]))
+                for key, start, end in self._index.find(zone.words)]
         if not fuzzy:
             return hits
         found = {h.key for h in hits}

@@ -3,10 +3,10 @@
 Số and ký hiệu, địa danh and date, the issuing body and its parent (the left header block), trích yếu,
 the signature block (authority, title, signer) and the recipients (Kính gửi / Nơi nhận). Unknown → None.
 
-These are regular expressions over the folded text (see :mod:`classify.layout`), not spaCy rules: the
+These are regular expressions over the folded text (see :mod:`classify.layout`), not token rules: the
 patterns are positional ("the line under the agency", "after Số") and character-level (a symbol is one
-whitespace token with "/" and "-"), which a token Matcher would express less directly. spaCy is used where
-phrases are matched against long bodies (:mod:`classify.indicators`).
+whitespace token with "/" and "-"), which a token matcher would express less directly. Phrases matched
+against long bodies are :mod:`classify.indicators`' work.
 """
 
 from __future__ import annotations

@@ -264,7 +264,7 @@ class _Recorder:
     total: int
     progress: Progress | None
     index_set: str | None = None  # IngestOptions.index_set
-    classifier: Classifier | None = None  # built at the first page result (spaCy's import: ~1 s)
+    classifier: Classifier | None = None  # built at the first page result, while the workers read
     no_index_set: bool = False  # the index set could not be loaded: classify_pending says why after the batch
     done: int = 0
     classified: set[str] = field(default_factory=set)  # files classified as their last page came in

@@ -340,3 +340,17 @@ def test_issuer_kind(issuer: str | None, parent: str | None, expected: str | Non
 def test_issuer_kinds_exist_in_the_index_set(paca: IndexSet) -> None:
     known = {k.code for k in paca.issuer_kinds}
     assert {kind for kind, _ in ISSUER_PATTERNS} <= known
+
+
+def test_phrase_index_finds_every_phrase_with_overlaps_by_start_then_end():
+    from classify.indicators import _PhraseIndex
+
+    index = _PhraseIndex()
+    for phrase in ("phong chong tham nhung", "tham nhung", "chong tham", "ke khai", "ke khai tai san", "nhung"):
+        index.add(phrase, tuple(phrase.split()))
+    index.add("", ())  # a phrase with no word is never found
+    words = ["ke", "hoach", "phong", "chong", "tham", "nhung", "va", "ke", "khai", "tai", "san", "nhung", "nam"]
+    assert index.find(words) == [
+        ("phong chong tham nhung", 2, 6), ("chong tham", 3, 5), ("tham nhung", 4, 6), ("nhung", 5, 6),
+        ("ke khai", 7, 9), ("ke khai tai san", 7, 11), ("nhung", 11, 12)]
+    assert index.find(("phong", "chong")) == [] and index.find(()) == []
