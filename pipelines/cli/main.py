@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import sys
 from contextlib import ExitStack
@@ -45,6 +46,10 @@ def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> Non
     """minhchung: scanned PCTN evidence in, searchable classified records out."""
     cfg = Config.from_env(home)
     ctx.obj = dataclasses.replace(cfg, lang=message_lang) if message_lang else cfg
+    # When the command is done, the interpreter's last garbage collections would walk every object the run made
+    # (the index set, the catalog's rows…) only to free memory the process gives back anyway: 0.3 s of an
+    # ingest's wall time. Frozen objects are left to the exit (files and the catalog are closed by then).
+    ctx.call_on_close(gc.freeze)
 
 
 @main.command("ingest")

@@ -8,7 +8,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pipelines.executors.blobs import LocalBlobs
-from pipelines.executors.pagejob import PageResult, PageTask, init_worker, run_page
+from pipelines.executors.pagejob import PageResult, PageTask, init_worker, one_opencv_thread, run_page
 
 MAX_ATTEMPTS = 2  # a page in flight when a worker died is tried once more in a new pool
 
@@ -44,6 +44,9 @@ class LocalPoolExecutor:
                                  initargs=(self.blobs, self.cache_dir)) as pool:
             in_flight: dict[Future[PageResult], PageTask] = {}
             try:
+                first = queue.pop()
+                with one_opencv_thread():  # the first submit forks every worker (a forked pool starts them at once)
+                    in_flight[pool.submit(run_page, first)] = first
                 while queue or in_flight:
                     while queue and len(in_flight) < workers * 2:
                         future = pool.submit(run_page, queue[-1])

@@ -29,7 +29,7 @@ from pipelines.executors.celery_app import (
     redact,
 )
 from pipelines.executors.httpblobs import BlobFetchError, HttpBlobs
-from pipelines.executors.pagejob import PageResult, PageWorker
+from pipelines.executors.pagejob import PageResult, PageWorker, one_opencv_thread
 from pipelines.executors.wire import result_to_json, task_from_json
 from pipelines.i18n import translate
 
@@ -125,6 +125,7 @@ def run_worker(broker_url: str, settings: WorkerSettings, concurrency: int, name
     if name:
         argv += ["-n", name]
     try:
-        app.worker_main(argv)
+        with one_opencv_thread():  # its prefork processes are forked from this one
+            app.worker_main(argv)
     except Exception as exc:  # never show the broker's password
         raise RuntimeError(redact(str(exc), broker_url)) from None

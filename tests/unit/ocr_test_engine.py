@@ -4,7 +4,8 @@ It "reads" synthetic pages drawn by :func:`bar_page`: every dark bar is a word w
 times longer than high it is (``khối3``), bars side by side on one row are one line. A page with no bar
 cannot be read (:class:`OcrError`), or with ``OcrSettings(lang="die")`` kills the worker process reading it,
 as a crashing engine would (never the test process itself). With ``lang="census"`` each page gets one more
-line, ``máy<pid>-<engine token>-<pages this engine read>``, to see which engine read it. Select the engine
+line, ``máy<pid>-<engine token>-<pages this engine read>``, to see which engine read it; with ``lang="threads"``,
+``luồng<n>``: the number of threads OpenCV may use in the process that read it. Select the engine
 with ``OcrSettings(engine="test")``.
 """
 
@@ -55,6 +56,9 @@ class BarEngine:
         if self.settings.lang == "census":
             words.append(Word(f"máy{os.getpid()}-{self.token}-{self.pages_read}", CONFIDENCE, 100, line_bottom + 50,
                               10 * BAR_HEIGHT, BAR_HEIGHT, line + 1))
+        if self.settings.lang == "threads":
+            words.append(Word(f"luồng{cv2.getNumThreads()}", CONFIDENCE, 100, line_bottom + 50, 10 * BAR_HEIGHT,
+                              BAR_HEIGHT, line + 1))
         words.sort(key=lambda w: (w.line, w.left))
         return OcrPage.from_words(words, grey.shape[1], grey.shape[0])
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import cv2
 import pytest
 from ocr_test_engine import DUST, bar_page
 
@@ -154,6 +155,16 @@ def test_a_worker_keeps_one_engine_for_all_its_pages(tmp_path):
     engines = {c.rsplit("-", 1)[0] for c in census}
     assert len(workers) == 1 and len(engines) == 1, census  # one process, one engine, created once
     assert sorted(int(c.rsplit("-", 1)[1]) for c in census) == [1, 2, 3, 4, 5]
+
+
+def test_pool_workers_run_opencv_on_one_thread_and_the_caller_keeps_its_own(tmp_path):
+    # a worker is one process per core already: OpenCV's own threads in it only took CPU from the other workers
+    write_inbox(tmp_path / "in", {f"trang {k}.png": [[[k + 1, 2]]] for k in range(4)})
+    before = cv2.getNumThreads()
+    _, db, _ = run(tmp_path, lambda home: LocalPoolExecutor(2, home.blobs, home.ocr_cache),
+                   settings=OcrSettings(engine="test", lang="threads"))
+    assert {r["text"].splitlines()[-1] for r in page_rows(db).values()} == {"luồng1"}
+    assert cv2.getNumThreads() == before
 
 
 def test_a_second_home_finds_the_pages_in_the_shared_cache_but_not_for_another_engine_id(tmp_path):
