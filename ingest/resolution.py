@@ -9,7 +9,9 @@ fast (words of 18 px: 0.66 % CER against 0.19 %; 13 px: 3.2 %; BENCHMARKS.md "OC
 So each page's median glyph height is measured first (connected components of the Otsu-binarised page at
 half size, some 10 ms) and the page is given to the engine at ``target / glyph height`` of its size,
 never below :data:`MIN_SCALE` and never enlarged. The words come back in the cleaned page's coordinates,
-so boxes, reading order, the searchable PDF and the OCR cache see the same page geometry as before.
+so boxes, reading order, the searchable PDF and the OCR cache see the same page geometry as before. A page
+whose cleaning erased a black seal's ring (:mod:`ingest.seal`) is read at full size: the letters the ring
+crossed lost pixels there already (at half size the sample's signer "Lê" under the seal read "LZ").
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import numpy as np
 
 from ingest.engines import OcrEngine
 from ingest.ocr import OcrPage, Word
+from ingest.preprocess import Cleaned
 
+# Bump when the rule changes: the OCR cache key names it with the target height (pipelines.executors.pagejob).
+RESOLUTION_VERSION = "res2-seal-full"
 MIN_SCALE = 0.5  # never below half size: a 150 dpi reading of a 300 dpi scan
 STEP = 0.05  # scales are rounded to this, so near-equal pages share a scale (and tesseract a behaviour)
 MIN_GLYPHS = 40  # fewer letter-sized components than this: too little text to measure, read as it is
@@ -66,3 +71,10 @@ def recognise(engine: OcrEngine, grey: np.ndarray, target_px: int) -> OcrPage:
     words = [Word(w.text, w.conf, round(w.left * sx), round(w.top * sy), round(w.width * sx),
                   round(w.height * sy), w.line) for w in page.words]
     return OcrPage.from_words(words, width, height)
+
+
+def read_cleaned(engine: OcrEngine, cleaned: Cleaned, target_px: int) -> OcrPage:
+    """:func:`recognise` for a cleaned page: at full size when its cleaning erased a seal ring."""
+    if any(step.startswith("seal-ring") for step in cleaned.steps):
+        target_px = 0
+    return recognise(engine, cleaned.image, target_px)

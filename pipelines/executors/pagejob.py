@@ -37,7 +37,7 @@ from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
 from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
 from ingest.reading_order import lines_to_text
-from ingest.resolution import recognise
+from ingest.resolution import RESOLUTION_VERSION, read_cleaned
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
 
@@ -87,7 +87,7 @@ def blank_page(shape: tuple[int, ...]) -> dict:
 def ocr_id(engine: OcrEngine, settings: OcrSettings) -> str:
     """The engine's id and the text height it is given (:mod:`ingest.resolution`): what the OCR result depends
     on besides the pixels and the preprocessing."""
-    return f"{engine.id()}|text {settings.text_px}px"
+    return f"{engine.id()}|text {settings.text_px}px {RESOLUTION_VERSION}"
 
 
 def cache_key(pixels: bytes, shape: tuple[int, ...], engine_id: str) -> str:
@@ -186,11 +186,11 @@ def run_page(task: PageTask) -> PageResult:
 
 
 def _ocr_upright(engine: OcrEngine, cleaned: Cleaned, text_px: int) -> tuple[OcrPage, Cleaned]:
-    ocr = recognise(engine, cleaned.image, text_px)
+    ocr = read_cleaned(engine, cleaned, text_px)
     if ocr.confidence is not None and ocr.confidence >= UPSIDE_DOWN_RETRY_BELOW:
         return ocr, cleaned
     turned = rotate_half(cleaned)
-    other = recognise(engine, turned.image, text_px)
+    other = read_cleaned(engine, turned, text_px)
     if (other.confidence or 0) > (ocr.confidence or 0) + 10 and len(other.words) >= len(ocr.words) // 2:
         return other, turned
     return ocr, cleaned

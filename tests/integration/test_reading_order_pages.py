@@ -17,7 +17,7 @@ from ingest.ocr import OcrSettings
 from ingest.pages import text_layers
 from ingest.preprocess import clean
 from ingest.reading_order import lines_to_text
-from ingest.resolution import recognise
+from ingest.resolution import read_cleaned, recognise
 from ingest.text import cer, cer_any_order, squash
 from pipelines.samples.degrade import Degradation
 from pipelines.samples.digital import digital_pdf_pages
@@ -108,7 +108,7 @@ def test_a_black_seal_over_the_signer_on_a_bitonal_scan_is_taken_off_and_the_nam
                                        BLACK_INK)[-1]
     cleaned = clean(np.asarray(bitonal(image).convert("L")))
     assert "seal-ring(1)" in cleaned.steps
-    ocr = recognise(engines.create(OcrSettings()), cleaned.image, OcrSettings().text_px)
+    ocr = read_cleaned(engines.create(OcrSettings()), cleaned, OcrSettings().text_px)
     text = lines_to_text(ocr.words, ocr.width)
     authority, title, signer = find_signature(text.splitlines())
     assert (title, signer) == ("Phó Chủ tịch", spec.signer)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from ocr_test_engine import BAR_HEIGHT, BarEngine, bar_page
 
-from ingest.ocr import OcrSettings
-from ingest.preprocess import to_grey
-from ingest.resolution import MIN_SCALE, glyph_height, ocr_scale, recognise
+from ingest.ocr import OcrPage, OcrSettings
+from ingest.preprocess import Cleaned, to_grey
+from ingest.resolution import MIN_SCALE, glyph_height, ocr_scale, read_cleaned, recognise
 from pipelines.samples.plain import render_plain
 
 TEXT = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
@@ -67,3 +67,21 @@ def test_words_come_back_in_the_pages_own_pixels():
     for a, b in zip(half.words, full.words, strict=True):
         assert a.line == b.line
         assert np.allclose([a.left, a.top, a.width, a.height], [b.left, b.top, b.width, b.height], atol=2), (a, b)
+
+
+def test_a_page_whose_seal_ring_was_erased_is_read_at_full_size(pages):
+    class Sizes:  # an engine that notes the size of what it is given
+        def __init__(self) -> None:
+            self.shapes: list[tuple[int, ...]] = []
+
+        def recognise(self, grey: np.ndarray) -> OcrPage:
+            self.shapes.append(grey.shape)
+            return OcrPage.from_words([], grey.shape[1], grey.shape[0])
+
+    engine = Sizes()
+    page = pages[300]
+    identity = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    read_cleaned(engine, Cleaned(page, identity, ["red-channel", "median3"]), 14)
+    read_cleaned(engine, Cleaned(page, identity, ["red-channel", "median3", "seal-ring(1)"]), 14)
+    half = (round(page.shape[0] * MIN_SCALE), round(page.shape[1] * MIN_SCALE))
+    assert engine.shapes == [half, page.shape]
