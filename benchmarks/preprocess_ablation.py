@@ -28,11 +28,12 @@ import numpy as np
 from ingest.engines import OcrEngine, create
 from ingest.ocr import OcrSettings
 from ingest.preprocess import STEPS, clean
+from ingest.resolution import recognise
 from ingest.text import cer, cer_any_order, squash
 from pipelines.samples.inbox import PROFILES, scan_pages
 from pipelines.samples.spec import load_specs
 
-Job = tuple[str, np.ndarray, list[str], frozenset[str], str, str]  # profile, RGB page, truth, skip, lang, engine
+Job = tuple[str, np.ndarray, list[str], frozenset[str], str, str, int]  # profile, page, truth, skip, lang, engine, px
 
 
 def _pages(per_profile: int) -> list[tuple[str, np.ndarray, list[str]]]:
@@ -56,10 +57,10 @@ def _engine(lang: str, engine: str) -> OcrEngine:
 def _run(job: Job) -> tuple[str, float, float, int, float]:
     """(profile, any-order errors, strict errors, characters, OCR seconds) of one page."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    profile, image, lines, skip, lang, engine = job
+    profile, image, lines, skip, lang, engine, text_px = job
     grey = clean(image, skip=skip).image
     start = time.perf_counter()
-    page = _engine(lang, engine).recognise(grey)
+    page = recognise(_engine(lang, engine), grey, text_px)  # at the size the pipeline reads (ingest.resolution)
     seconds = time.perf_counter() - start
     size = len(squash(" ".join(lines)))
     return profile, cer_any_order(lines, page.text) * size, cer("\n".join(lines), page.text) * size, size, seconds
@@ -80,7 +81,7 @@ def ablation(a: argparse.Namespace, pages: list) -> dict:
     variants: list[tuple[frozenset[str], str]] = [(frozenset(), a.lang)]
     variants += [(frozenset({s}), a.lang) for s in STEPS]
     variants += [(frozenset(STEPS), a.lang), (frozenset(), other)]
-    jobs = [(p, img, lines, skip, lang, a.engine) for skip, lang in variants for p, img, lines in pages]
+    jobs = [(p, img, lines, skip, lang, a.engine, a.text_px) for skip, lang in variants for p, img, lines in pages]
     table: dict[str, list[float]] = {}
     for job, (_, err, strict, size, secs) in zip(jobs, _measure(jobs, a.jobs), strict=True):
         name = ",".join(sorted(job[3])) or "(all steps)"
@@ -101,7 +102,7 @@ def ablation(a: argparse.Namespace, pages: list) -> dict:
 
 def models(a: argparse.Namespace, pages: list) -> dict:
     langs = [m.strip() for m in a.models.split(",") if m.strip()]
-    jobs = [(p, img, lines, frozenset(), lang, a.engine) for lang in langs for p, img, lines in pages]
+    jobs = [(p, img, lines, frozenset(), lang, a.engine, a.text_px) for lang in langs for p, img, lines in pages]
     acc: dict[tuple[str, str], list[float]] = {}
     for job, (profile, err, strict, size, secs) in zip(jobs, _measure(jobs, a.jobs), strict=True):
         for key in ((job[4], profile), (job[4], "all")):
@@ -133,6 +134,8 @@ def main() -> None:
     ap.add_argument("--models", help="comma list of models: the per-profile model table instead of the ablation")
     ap.add_argument("--pages-per-profile", type=int, default=1, help="first pages; the last page is always added")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--text-px", type=int, default=OcrSettings().text_px,
+                    help="glyph height OCR is given (ingest.resolution); 0: the cleaned page as it is")
     ap.add_argument("--json", dest="json_out")
     a = ap.parse_args()
     pages = _pages(a.pages_per_profile)
