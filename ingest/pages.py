@@ -18,10 +18,10 @@ import numpy as np
 from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 from PIL import Image, ImageOps
-from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.pdfimage import page_jpeg_red
+from ingest.pdfread import pdf_reader
 from ingest.textlayer import page_texts
 
 DEFAULT_PIXEL_LIMIT = 120_000_000  # an A0 sheet at 300 dpi is ~140 MP; an A4 page ~8.7 MP
@@ -83,9 +83,7 @@ def inspect(path: Path, kind: str, dpi: int, pixel_limit: int = DEFAULT_PIXEL_LI
 
 def _inspect_pdf(path: Path, dpi: int, pixel_limit: int) -> FileInfo:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(str(path), strict=False)
+        with pdf_reader(path) as reader:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise PageError("pdf.encrypted")
             count = len(reader.pages)

@@ -14,13 +14,13 @@ drawing, another resolution — returns None and the page is rendered by pdftopp
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import cv2
 import numpy as np
-from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+from ingest.pdfread import pdf_reader
 
 # the whole content stream: the page's size as the image matrix at the origin, one XObject drawn
 _ONE_IMAGE = re.compile(rb"\s*q\s+([\d.]+)\s+0(?:\.0+)?\s+0(?:\.0+)?\s+([\d.]+)\s+0(?:\.0+)?\s+0(?:\.0+)?\s+cm\s+"
@@ -32,9 +32,8 @@ _UNREADABLE = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, In
 def page_jpeg_red(path: Path, n: int, dpi: int) -> np.ndarray | None:
     """The red plane of page ``n``'s single full-page JPEG when it is drawn at ``dpi`` (±1 pixel), else None."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            data = _jpeg_of(PdfReader(str(path), strict=False).pages[n - 1], dpi)
+        with pdf_reader(path) as reader:
+            data = _jpeg_of(reader.pages[n - 1], dpi)
     except _UNREADABLE:
         return None
     if data is None:
@@ -75,10 +74,9 @@ def page_jpeg_bytes(path: Path) -> dict[int, int]:
     """Page number → bytes of the JPEGs a PDF page draws (their streams, not decoded): a cheap guess of how much
     a scanned page has to read, so a batch can keep its smallest pages for last. {} when unreadable."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with pdf_reader(path) as reader:
             out = {}
-            for n, page in enumerate(PdfReader(str(path), strict=False).pages, 1):
+            for n, page in enumerate(reader.pages, 1):
                 xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
                 images = [x.get_object() for x in xobjects.values()]
                 out[n] = sum(len(i.get_data()) for i in images
