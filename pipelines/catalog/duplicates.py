@@ -116,8 +116,17 @@ def _order(f: Facts) -> tuple[str, str]:
     return (f.added or "", f.id)
 
 
-def _twins(db: sqlite3.Connection, me: Facts, others: list[Facts], texts: dict[str, frozenset]) -> Twins:
-    same = sorted((o for o in others if o.id != me.id and alike(db, me, o, texts)), key=_order)
+def _twins(db: sqlite3.Connection, me: Facts, others: list[Facts], texts: dict[str, frozenset],
+           keep: bool = True) -> Twins:
+    """``keep``: the others' shingles stay in ``texts`` for the next document of the group (False: each is
+    dropped once compared, so one document's look-up holds two texts, not its whole day)."""
+    same = []
+    for other in others:
+        if other.id != me.id and alike(db, me, other, texts):
+            same.append(other)
+        if not keep and other.id != me.id:
+            texts.pop(other.id, None)
+    same.sort(key=_order)
     if not same:
         return Twins()
     first = min([me, *(o for o in same if o.unit == me.unit)], key=_order)
@@ -137,7 +146,7 @@ def twins_of(db: sqlite3.Connection, doc: str) -> Twins:
     me = _facts(rows[0])
     if not me.issued:
         return Twins()
-    return _twins(db, me, on_day(db, me.issued), {})
+    return _twins(db, me, on_day(db, me.issued), {}, keep=False)
 
 
 def twins_for(db: sqlite3.Connection, docs: list[str]) -> dict[str, Twins]:
