@@ -42,6 +42,7 @@ DATE = re.compile(r"ngay\s*(?P<d>[0-9OolI]{1,2})\s*thang\s*(?P<m>[0-9OolI]{1,2})
 AUTHORITY = re.compile(r"^\s*((TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(T/M|K/T|T/L)\s)\s*\S", re.IGNORECASE)
 _DIGITS = str.maketrans("OolI", "0011")
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # combining grave, acute, tilde, hook above, dot below
+VOWEL_MARKS = "\u0302\u0306\u031b"  # combining circumflex, breve, horn (â ê ô, ă, ơ ư)
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,13 @@ def _place_as_dated(name: str, place: str | None) -> str:
 
 
 def _not_a_syllable(word: str) -> bool:
-    """No vowel, or more than one tone mark (a syllable has one tone: sắc, huyền, hỏi, ngã or nặng)."""
-    tones = sum(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
-    return tones > 1 or (any(c.isalpha() for c in word) and not re.search(r"[aeiouy]", fold(word)))
+    """No vowel, more than one tone mark (a syllable has one tone: sắc, huyền, hỏi, ngã or nặng), or a letter or
+    mark Vietnamese does not write ("Päc": a diaeresis)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = sum(c in TONE_MARKS for c in decomposed)
+    foreign = any((unicodedata.combining(c) and c not in TONE_MARKS + VOWEL_MARKS)
+                  or (c.isalpha() and not c.isascii() and c not in "đĐ") for c in decomposed)
+    return tones > 1 or foreign or (any(c.isalpha() for c in word) and not re.search(r"[aeiouy]", fold(word)))
 
 
 def find_subject(lines: list[str], title_index: int | None, symbol_index: int | None) -> str | None:

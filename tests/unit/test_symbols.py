@@ -49,3 +49,13 @@ def test_header_place_with_two_tone_marks_is_spelled_as_on_the_date_line() -> No
     # one tone mark is a syllable: a header that reads as Vietnamese is left as it is
     sound = header.replace("PÁẮC", "PÚC")
     assert extract(sound.splitlines(), 5).issuer == "Ủy ban nhân dân huyện Krông Púc"
+
+
+def test_header_place_with_a_letter_vietnamese_does_not_write_is_spelled_as_on_the_date_line() -> None:
+    # a rescan of the sample kế hoạch read at half size: "PẮC" read "PÄC" (a diaeresis is no Vietnamese mark)
+    header = ("ỦY BAN NHÂN DÂN HUYỆN KRÔNG PÄC\nSố: 245/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "Độc lập - Tự do - Hạnh phúc\nKrông Pắc, ngày 12 tháng 11 năm 2024\nKẾ HOẠCH")
+    assert extract(header.splitlines(), 5).issuer == "Ủy ban nhân dân huyện Krông Pắc"
+    for sound in ("KRÔNG PẮC", "KRÔNG PƯC", "KRÔNG PĂC"):  # Vietnamese letters and marks: left as read
+        assert extract(header.replace("KRÔNG PÄC", sound).splitlines(), 5).issuer == \
+            f"Ủy ban nhân dân huyện {sound.title()}"
