@@ -22,7 +22,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from ingest.pages import raster
-from search.analysis import Query, Term, find_matches, is_accented, tokens
+from search.analysis import Query, Term, is_accented, tokens
+from search.snippets import find_matches
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82

@@ -24,10 +24,11 @@ from pipelines.services import search as searching
 from pipelines.services.active import active_index_set, active_plan
 from pipelines.services.gaps import build_report
 from pipelines.web import images
-from search.analysis import Query, QueryError, find_matches, parse_query
+from search.analysis import Query, QueryError, parse_query
 from search.backends import backend_name
 from search.backends.sqlite import ColumnsCache
 from search.model import Filters, SearchRequest, SearchResult
+from search.snippets import find_matches
 
 
 class InputError(ValueError):

@@ -10,7 +10,8 @@ Layout (every table is prefixed ``search_``; nothing else in the database is tou
   flag, method, confidence, heading row (``search_heads``, :mod:`search.backends.heads`).
 * ``search_cells`` — one row per distinct (unit, doc type, indicator set): counting matches per cell,
   then summing cells per unit, type and indicator, gives all three facets.
-* ``search_docs`` — the wide row (ids, symbol, source, subject, zlib-compressed text), read for the hits.
+* ``search_docs`` — the wide row (ids, symbol, source, subject), read for the hits; its text made one line
+  (``squash``) and its ``aligned_fold`` (for the snippets: 20 µs a page, not 150), both zlib-compressed.
 * ``search_meta`` — ``schema_version`` (another stored value makes :meth:`needs_rebuild` true) and
   ``generation``, a random token replaced by every write: it tells a :class:`ColumnsCache` when its
   in-memory copy of the page table (:mod:`search.backends.columns`) is stale.
@@ -31,8 +32,7 @@ The backend only runs statements on the connection it is given — never BEGIN, 
 so the caller updates the catalog and the index in one transaction (with Python's default isolation
 level the first INSERT or DELETE here opens it implicitly; committing is the caller's job). Searching
 runs SELECTs only; when the caller has no transaction open it runs them in one read transaction of its
-own (BEGIN … COMMIT), so a commit landing mid-search cannot pair one generation's page copy with another
-generation's matches.
+own (BEGIN … COMMIT): a commit landing mid-search cannot pair one generation's page copy with another's matches.
 """
 
 from __future__ import annotations
@@ -46,14 +46,16 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
-from search.analysis import Query, highlight, index_forms, match_pattern, parse_query
+from ingest.text import squash
+from search.analysis import Query, index_forms, parse_query
 from search.backends import columns, heads
 from search.backends.columns import PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
 from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
+from search.snippets import aligned_fold, highlight, matcher
 
 # Bump when the tables, the tokenizer or search.analysis change what is stored: needs_rebuild() follows.
-SCHEMA_VERSION = 4  # 4: document headings (search/backends/heads.py)
+SCHEMA_VERSION = 5  # 4: document headings (search/backends/heads.py); 5: the folded text for snippets
 TABLES = ("search_fts", "search_pages", "search_cells", "search_cell_indicators", "search_docs", "search_meta",
           *heads.TABLES)
 
@@ -69,7 +71,7 @@ CREATE TABLE search_pages (
     doc INTEGER NOT NULL);
 CREATE TABLE search_docs (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, page INTEGER NOT NULL,
-    symbol TEXT, source TEXT, subject TEXT, text BLOB NOT NULL);
+    symbol TEXT, source TEXT, subject TEXT, text BLOB NOT NULL, folded BLOB NOT NULL);
 CREATE UNIQUE INDEX search_docs_key ON search_docs (doc_id, page);
 CREATE INDEX search_docs_sha256 ON search_docs (sha256);
 CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, content='', columnsize=0,
@@ -77,6 +79,9 @@ CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, content='', columnsize
 INSERT INTO search_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 {heads.SCHEMA}"""
 _NEW_GENERATION = "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('generation', ?)"
+_HIT_ROWS = ("SELECT d.id, d.doc_id, d.page, d.text, d.folded, c.unit, c.doc_type, d.symbol, p.issued, d.subject, "
+             "d.source FROM search_docs d JOIN search_pages p ON p.id = d.id JOIN search_cells c ON c.id = p.cell "
+             "WHERE d.id IN ({})")
 
 
 class SchemaMismatch(RuntimeError):
@@ -102,7 +107,7 @@ def _unpack(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
 
 
-SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, match pattern, markers, length, html
+SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, matcher key, markers, length, html
 
 
 class ColumnsCache:
@@ -110,10 +115,8 @@ class ColumnsCache:
     made for that generation.
 
     A process that searches many times (the web app) keeps one per catalog, so the page table is read
-    again only after a write; without one, each backend loads its own copy on its first search.
-
-    Snippets (about 4 of the 6 ms of a 20-hit search on a small catalog) depend only on the page text, the
-    query's match pattern and the markers: the last ``snippets`` are kept per generation (a write empties them).
+    again only after a write; without one, each backend loads its own copy on its first search. Snippets
+    depend only on the page, the query's terms and the markers: the last ``snippets`` are kept per generation.
     """
 
     def __init__(self, snippets: int = 4096) -> None:
@@ -231,11 +234,12 @@ class SqliteBackend:
         row = db.execute("SELECT id FROM search_docs WHERE doc_id = ? AND page = ?", key).fetchone()
         if row:
             self._delete_ids([row[0]])
-        text = page.text
-        exact, folded = index_forms(text)
-        rowid = db.execute("INSERT INTO search_docs (doc_id, sha256, page, symbol, source, subject, text) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", (page.doc_id, page.sha256, page.page, page.symbol,
-                                                            page.source, page.subject, _pack(text))).lastrowid
+        exact, folded = index_forms(page.text)
+        line = squash(page.text)  # (the same tokens: deleting the page later indexes this text again)
+        rowid = db.execute("INSERT INTO search_docs (doc_id, sha256, page, symbol, source, subject, text, folded) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (page.doc_id, page.sha256, page.page, page.symbol, page.source, page.subject, _pack(line),
+                            _pack(aligned_fold(line)))).lastrowid
         db.execute("INSERT INTO search_pages (id, cell, issued, in_period, method, confidence, doc) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (rowid, self._cell(page, cells), page.issued.isoformat() if page.issued else None,
@@ -379,19 +383,16 @@ class SqliteBackend:
         if not scored:
             return []
         ids = [rowid for rowid, _ in scored]
-        rows = self.db.execute(
-            "SELECT d.id, d.doc_id, d.page, d.text, c.unit, c.doc_type, d.symbol, p.issued, d.subject, d.source "
-            "FROM search_docs d JOIN search_pages p ON p.id = d.id JOIN search_cells c ON c.id = p.cell "
-            f"WHERE d.id IN ({', '.join('?' * len(ids))})", ids).fetchall()
-        by_id = {row[0]: row for row in rows}
-        pattern = match_pattern(query)
+        by_id = {row[0]: row for row in self.db.execute(_HIT_ROWS.format(", ".join("?" * len(ids))), ids)}
+        terms = matcher(query)
         hits = []
         for rowid, score in scored:
-            _, doc_id, page, blob, unit, doc_type, symbol, issued, subject, source = by_id[rowid]
-            key = (rowid, pattern.pattern, req.markers, req.snippet_chars, req.html)
+            _, doc_id, page, blob, folded, unit, doc_type, symbol, issued, subject, source = by_id[rowid]
+            key = (rowid, terms.key, req.markers, req.snippet_chars, req.html)
             snippet = self.cache.snippet(generation, key)
             if snippet is None:
-                snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, pattern)
+                snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, terms,
+                                    _unpack(folded))
                 self.cache.keep_snippet(generation, key, snippet)
             hits.append(Hit(doc_id, page, round(score, 4), snippet, unit or None, doc_type or None, symbol,
                             date.fromisoformat(issued) if issued else None, subject, source))
