@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from ingest.pages import raster
 from search.analysis import Query, Term, is_accented, tokens
-from search.snippets import find_matches
+from search.snippets import aligned_fold, find_matches
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82
@@ -189,10 +189,11 @@ def reader_matches(text: str, query: Query) -> list[tuple[int, int]]:
     marked in the form typed when that form is in the text ("tài", not "tại"), else in any form (an OCR
     slip, a query typed without diacritics)."""
     taken: list[tuple[int, int]] = []
+    folded = aligned_fold(text)  # (once: every part of every run is looked up in it)
 
     def mark(words: list[Term]) -> bool:
         term = Term(tuple(tok for w in words for tok in w.tokens), words[-1].prefix)
-        spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)))
+        spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)), folded=folded)
                  if not any(m.start < end and start < m.end for start, end in taken)]
         typed = [s for s in spans if _typed(text[s[0]:s[1]], term)]
         taken.extend(typed or spans)

@@ -194,9 +194,11 @@ class ElasticsearchBackend:
         resp = self.es.search(index=self.alias, body=search_body(query, req))
         terms = matcher(query)
         hits = []
-        for hit in resp["hits"]["hits"]:
+        found = resp["hits"]["hits"]
+        for hit, wanted in zip(found, req.snippet_mask([h["_source"]["doc_id"] for h in found]), strict=True):
             src = hit["_source"]
-            snippet = highlight(src.get("text") or "", query, req.markers, req.snippet_chars, req.html, terms)
+            snippet = highlight(src.get("text") or "", query, req.markers, req.snippet_chars, req.html,
+                                terms) if wanted else ""
             issued = src.get("issued")
             hits.append(Hit(src["doc_id"], int(src["page"]), round(float(hit.get("_score") or 0.0), 4), snippet,
                             src.get("unit"), src.get("doc_type"), src.get("symbol"),

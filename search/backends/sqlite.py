@@ -38,18 +38,16 @@ own (BEGIN … COMMIT): a commit landing mid-search cannot pair one generation's
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 import uuid
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
 from ingest.text import squash
 from search.analysis import Query, index_forms, parse_query
 from search.backends import columns, heads
-from search.backends.columns import PageColumns
+from search.backends.columns import ColumnsCache, PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
 from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 from search.snippets import aligned_fold, highlight, matcher
@@ -105,61 +103,6 @@ def _pack(text: str) -> bytes:
 
 def _unpack(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
-
-
-SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, matcher key, markers, length, html
-
-
-class ColumnsCache:
-    """Holds the last :class:`PageColumns` loaded, across connections and backend objects, and the snippets
-    made for that generation.
-
-    A process that searches many times (the web app) keeps one per catalog, so the page table is read
-    again only after a write; without one, each backend loads its own copy on its first search. Snippets
-    depend only on the page, the query's terms and the markers: the last ``snippets`` are kept per generation.
-    """
-
-    def __init__(self, snippets: int = 4096) -> None:
-        self.columns: PageColumns | None = None
-        self._loading = threading.Lock()  # one reload at a time: concurrent requests wait for it, not repeat it
-        self._max_snippets = snippets
-        self._snippets: OrderedDict[SnippetKey, str] = OrderedDict()
-        self._snippets_of = ""  # the generation they were made for
-        self._snippet_lock = threading.Lock()
-
-    def get(self, db: sqlite3.Connection) -> PageColumns:
-        """The copy for ``db``'s current generation (call inside one read transaction, as search does)."""
-        row = db.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
-        generation = row[0] if row else ""
-        current = self.columns
-        if current is not None and current.generation == generation:
-            return current
-        with self._loading:
-            current = self.columns
-            if current is None or current.generation != generation:
-                current = columns.load(db, generation)
-                self.columns = current
-        return current
-
-    def snippet(self, generation: str, key: SnippetKey) -> str | None:
-        with self._snippet_lock:
-            if not generation or generation != self._snippets_of:
-                return None
-            found = self._snippets.get(key)
-            if found is not None:
-                self._snippets.move_to_end(key)
-            return found
-
-    def keep_snippet(self, generation: str, key: SnippetKey, snippet: str) -> None:
-        if not self._max_snippets or not generation:
-            return
-        with self._snippet_lock:
-            if generation != self._snippets_of:
-                self._snippets.clear()
-                self._snippets_of = generation
-            self._snippets[key] = snippet
-            while len(self._snippets) > self._max_snippets:
-                self._snippets.popitem(last=False)
 
 
 class SqliteBackend:
@@ -385,11 +328,12 @@ class SqliteBackend:
         ids = [rowid for rowid, _ in scored]
         by_id = {row[0]: row for row in self.db.execute(_HIT_ROWS.format(", ".join("?" * len(ids))), ids)}
         terms = matcher(query)
+        rows = [by_id[rowid] for rowid, _ in scored]
         hits = []
-        for rowid, score in scored:
-            _, doc_id, page, blob, folded, unit, doc_type, symbol, issued, subject, source = by_id[rowid]
+        for (rowid, score), row, wanted in zip(scored, rows, req.snippet_mask([r[1] for r in rows]), strict=True):
+            _, doc_id, page, blob, folded, unit, doc_type, symbol, issued, subject, source = row
             key = (rowid, terms.key, req.markers, req.snippet_chars, req.html)
-            snippet = self.cache.snippet(generation, key)
+            snippet = self.cache.snippet(generation, key) if wanted else ""
             if snippet is None:
                 snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, terms,
                                     _unpack(folded))
