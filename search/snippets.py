@@ -17,13 +17,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.text import fold, squash
 from search.analysis import Query, Term
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     start: int
     end: int
     term: int  # which positive term matched (its index in ``query.positive_terms()``)
@@ -58,6 +58,9 @@ def matcher(query: Query) -> Matcher:
     return Matcher(compiled, "|".join(f"{n}:{p.pattern}" for n, p in compiled))
 
 
+_NONE = 1 << 62  # the start of a term that occurs no more
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # what \w matches in a str pattern
 
@@ -81,21 +84,21 @@ def find_matches(text: str, query: Query, terms: Matcher | None = None, folded: 
     the first place where any term matches, the first term in that order, then on after its end."""
     terms = terms or matcher(query)
     folded = aligned_fold(text) if folded is None else folded
-    ahead = [_next(pattern, folded, 0) for _, pattern in terms.terms]
+    patterns = [pattern for _, pattern in terms.terms]
+    ahead = [_next(pattern, folded, 0) for pattern in patterns]
+    starts = [m.start() if m else _NONE for m in ahead]
+    order = range(len(starts))
     out: list[Match] = []
     while True:
-        first = None
-        for k, m in enumerate(ahead):
-            if m is not None and (first is None or m.start() < ahead[first].start()):  # (ties: the earlier term)
-                first = k
-        if first is None:
+        first = min(order, key=starts.__getitem__)  # (ties: the earlier term, as min keeps the first)
+        if starts[first] == _NONE:
             return out
-        m = ahead[first]
-        out.append(Match(m.start(), m.end(), terms.terms[first][0]))
-        end = m.end()
-        for k, other in enumerate(ahead):
-            if other is not None and other.start() < end:  # overlaps the match taken: look again after it
-                ahead[k] = _next(terms.terms[k][1], folded, end)
+        end = ahead[first].end()
+        out.append(Match(starts[first], end, terms.terms[first][0]))
+        for k in order:
+            if starts[k] < end:  # overlaps the match taken (or is it): look again after it
+                m = ahead[k] = _next(patterns[k], folded, end)
+                starts[k] = m.start() if m else _NONE
 
 
 def _best_window(matches: list[Match], max_chars: int) -> tuple[int, int]:
