@@ -165,8 +165,9 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
         page = min(page, pages)  # "trang 50/2" shows the last page
     shown = groups[(page - 1) * size:page * size]
     query = views.query_or_none(q)
+    marks = images.reader_terms(query) if query and shown else None  # (compiled once for every snippet)
     for group in shown:
-        group.snippet = images.remarked_snippet(group.best.snippet, query)
+        group.snippet = images.remarked_snippet(group.best.snippet, marks)
     twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in result.facets.get(name, {}).items()]
