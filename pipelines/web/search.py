@@ -197,6 +197,10 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         # (lists and results are kept per catalog state: viewcache.py; None = not kept)
         known = fingerprint(db)
         units, indicators = state.views.get_or_make(known and ("lists", known), lambda: _lists(db))
+        chosen = {"unit": unit, "type": type, "indicator": indicator}
+        selects = state.views.get_or_make(known and ("selects", known, *chosen.values()), lambda: Markup(
+            state.templates.get_template("_search_selects.html").render(
+                {"params": chosen, "units": units, "types": TYPES, "indicators": indicators})))
         if filters is not None and q.strip():
             key = known and ("results", known, request_lang(request), tuple(params.items()), page, size)
             try:
@@ -213,7 +217,7 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     return render(request, "search.html", {
         "params": params, "results": results, "recent": recent, "errors": errors,
         "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
-        "units": units, "types": TYPES, "indicators": indicators}, status_code=422 if errors else 200)
+        "selects": selects}, status_code=422 if errors else 200)
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"])
