@@ -15,8 +15,9 @@ from pathlib import Path
 
 import tantivy
 
-from search.analysis import Query, Term, highlight, index_forms, match_pattern, parse_query
+from search.analysis import Query, Term, index_forms, parse_query
 from search.model import EXACT_TIER, FACETS, PageRecord, SearchRequest
+from search.snippets import highlight, matcher
 
 
 def _schema() -> tantivy.Schema:
@@ -133,11 +134,11 @@ class TantivyEngine:
             result = searcher.search(q, req.limit, count=True, offset=req.offset)
         aggs = searcher.aggregate(q, {name: {"terms": {"field": name, "size": 1000}} for name in FACETS})
         facets = {name: {b["key"]: b["doc_count"] for b in aggs[name]["buckets"]} for name in FACETS}
-        pattern = match_pattern(query)
+        terms = matcher(query)
         keys = []
         for _, address in result.hits:
             doc = searcher.doc(address)
             doc_id, page = doc.get_first("key").split("\x1f")
-            highlight(doc.get_first("text").decode("utf-8"), query, req.markers, req.snippet_chars, req.html, pattern)
+            highlight(doc.get_first("text").decode("utf-8"), query, req.markers, req.snippet_chars, req.html, terms)
             keys.append((doc_id, int(page)))
         return result.count, keys, facets

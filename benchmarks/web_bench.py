@@ -112,7 +112,8 @@ def large_index(code: Path, home: Path, pages: int, env: dict[str, str]) -> None
               "db.execute('COMMIT')\n")
     env = {**env, "PYTHONPATH": f"{code}{os.pathsep}{ROOT / 'benchmarks'}"}
     print(f"indexing {pages:,} generated pages …", file=sys.stderr)
-    subprocess.run([sys.executable, "-c", script, str(home / "catalog.sqlite3"), str(pages)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", script, str(home / "catalog.sqlite3"), str(pages)], env=env, check=True,
+                   cwd=code)  # (python -c puts the working folder first on sys.path: it must be the code served)
 
 
 def free_port() -> int:

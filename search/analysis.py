@@ -1,4 +1,4 @@
-"""Text analysis shared by every search backend: tokens, the query language and the snippet highlighter.
+"""Text analysis shared by every search backend: tokens and the query language (snippets: :mod:`search.snippets`).
 
 Two forms of every word are indexed:
 
@@ -25,13 +25,12 @@ without any diacritics says nothing about them, so it is matched on the folded f
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from ingest.text import fold, fold_variants, nfc, squash
+from ingest.text import fold, nfc
 
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -88,14 +87,6 @@ def index_forms(text: str) -> tuple[str, str]:
     """
     exact = tokens(text)
     return " ".join(exact), fold(" ".join(exact))
-
-
-def _aligned_fold(text: str) -> str:
-    """:func:`fold` that always keeps ``len(result) == len(text)`` (a few rare letters lowercase to two)."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join((fold(ch) or ch)[0] for ch in text)
 
 
 def is_accented(word: str) -> bool:
@@ -249,125 +240,3 @@ def parse_query(text: str) -> Query:
     every += [tok for term in excluded for tok in term.tokens]
     return Query(tuple(tuple(dict.fromkeys(c)) for c in clauses), tuple(dict.fromkeys(excluded)),
                  accented=any(is_accented(tok) for tok in every), text=text)
-
-
-# --- highlighting -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Match:
-    start: int
-    end: int
-    term: int  # which positive term matched
-
-
-def _variants() -> dict[str, str]:
-    """For each ASCII letter, a regex class of every lowercase letter that folds to it (a → [aàáảãạăằ…])."""
-    return {base: "[" + base + chars + "]" for base, chars in fold_variants().items()}
-
-
-_VARIANTS = _variants()
-
-
-def _term_pattern(term: Term) -> str:
-    """A regex for the term on lowercase NFC text that matches every diacritic variant of its folded form,
-    with any non-word run between its tokens (as the index sees them: punctuation is not a token), whole
-    words only, the last one open when it is a prefix. (Faster than folding each page before matching.)"""
-    words = ["".join(_VARIANTS.get(ch) or re.escape(ch) for ch in tok) for tok in term.folded]
-    return r"\b" + r"[\W_]+".join(words) + (r"\w*" if term.prefix else r"\b")
-
-
-def match_pattern(query: Query) -> re.Pattern[str]:
-    """One compiled alternation of every positive term (longest first), group ``t<n>`` = term n."""
-    terms = sorted(enumerate(query.positive_terms()), key=lambda it: -len(it[1].tokens))
-    return re.compile("|".join(f"(?P<t{n}>{_term_pattern(term)})" for n, term in terms))
-
-
-def find_matches(text: str, query: Query, pattern: re.Pattern[str] | None = None) -> list[_Match]:
-    """Spans of ``text`` (NFC) where a positive term of the query occurs with any diacritics: exact and
-    folded-only occurrences alike (the way the index matches)."""
-    pattern = pattern or match_pattern(query)
-    lower = text.lower()
-    if len(lower) != len(text):  # a rare letter lowercased to two: fold letter by letter instead
-        lower = _aligned_fold(text)
-    return [_Match(m.start(), m.end(), int((m.lastgroup or "t0")[1:])) for m in pattern.finditer(lower)]
-
-
-def _best_window(matches: list[_Match], max_chars: int) -> tuple[int, int]:
-    """Indices [i, j) of the matches that fit in one window with the most distinct terms, then most hits
-    (a sliding window over the matches in text order)."""
-    best, best_key = (0, 1), (0, 0)
-    counts: dict[int, int] = {}
-    j = 0
-    for i, first in enumerate(matches):
-        while j < len(matches) and matches[j].end - first.start <= max_chars:
-            counts[matches[j].term] = counts.get(matches[j].term, 0) + 1
-            j += 1
-        key = (len(counts), j - i)
-        if key > best_key:
-            best, best_key = (i, max(j, i + 1)), key
-        if j > i:  # drop matches[i] before the window moves on
-            term = first.term
-            counts[term] -= 1
-            if not counts[term]:
-                del counts[term]
-        else:
-            j = i + 1
-    return best
-
-
-def _cut(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
-    """A window [a, b) of at most ``max_chars`` around [start, end), snapped to word boundaries."""
-    room = max(max_chars - (end - start), 0)
-    a = max(0, start - room // 3)
-    b = min(len(text), max(end, a + max_chars))
-    if b - a > max_chars and end - a <= max_chars:
-        b = a + max_chars
-    if a > 0:
-        space = text.find(" ", a, start)
-        a = space + 1 if space >= 0 else a
-    if b < len(text):
-        space = text.rfind(" ", end, b)
-        b = space if space >= 0 else b
-    return a, b
-
-
-def highlight(text: str, query: Query, markers: tuple[str, str] = ("**", "**"), max_chars: int = 240,
-              html_escape: bool = False, pattern: re.Pattern[str] | None = None) -> str:
-    """A one-line snippet of ``text`` around the densest cluster of query hits, hits wrapped in ``markers``.
-
-    With ``html_escape`` the text (never the markers) is HTML-escaped, for markers like ``<mark>``.
-    White space runs become single spaces; "…" marks text cut off on either side.
-    """
-    text = squash(text)  # one line; offsets below are in this text
-    matches = find_matches(text, query, pattern)
-    escape = html.escape if html_escape else str
-    if not matches:
-        a, b = _cut(text, 0, 0, max_chars)
-        return escape(text[a:b]) + ("…" if b < len(text) else "")
-    i, j = _best_window(matches, max_chars)
-    shown = matches[i:j]
-    a, b = _cut(text, shown[0].start, max(m.end for m in shown), max_chars)
-    pieces = ["…" if a > 0 else ""]
-    pos = a
-    for start, end in _merged(matches, text, a, b):
-        pieces += [escape(text[pos:start]), markers[0], escape(text[start:end]), markers[1]]
-        pos = end
-    pieces += [escape(text[pos:b]), "…" if b < len(text) else ""]
-    return "".join(pieces)
-
-
-def _merged(matches: list[_Match], text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """The spans inside [a, b), hits only white space apart joined ("**tham nhũng**", not two marks)."""
-    spans: list[tuple[int, int]] = []
-    for m in matches:
-        if m.start < a or m.end > b:
-            continue
-        if spans and m.start <= spans[-1][1]:
-            continue  # overlaps the previous hit
-        if spans and text[spans[-1][1] : m.start] in ("", " "):
-            spans[-1] = (spans[-1][0], m.end)
-        else:
-            spans.append((m.start, m.end))
-    return spans
-

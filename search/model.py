@@ -92,6 +92,7 @@ class SearchRequest:
     html: bool = False
     snippet_chars: int = 240
     facets: bool = True  # False skips the facet counts (a next page of results needs only the total)
+    snippet_docs: int | None = None  # snippets for the best page of the first N documents only (None: every hit)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -102,6 +103,20 @@ class SearchRequest:
             raise ValueError(f"offset must not be negative, not {self.offset}")
         if len(self.markers) != 2:
             raise ValueError("markers must be a pair (before, after)")
+        if self.snippet_docs is not None and self.snippet_docs < 0:
+            raise ValueError(f"snippet_docs must not be negative, not {self.snippet_docs}")
+
+    def snippet_mask(self, doc_ids: list[str]) -> list[bool]:
+        """Which of these hits (in rank order) get a snippet: all, or with ``snippet_docs`` the first hit of
+        each of the first N documents (a page of results grouped by document shows no other; the rest get "")."""
+        if self.snippet_docs is None:
+            return [True] * len(doc_ids)
+        seen: set[str] = set()
+        mask = []
+        for doc_id in doc_ids:
+            mask.append(doc_id not in seen and len(seen) < self.snippet_docs)
+            seen.add(doc_id)
+        return mask
 
 
 @dataclass(frozen=True)

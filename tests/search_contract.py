@@ -187,6 +187,16 @@ def test_html_snippets_escape_the_text_but_not_the_markers(loaded):
     assert "<script>" in plain.snippet  # a terminal gets the text as it is
 
 
+def test_snippets_for_the_best_page_of_the_first_documents_only(loaded):
+    every = loaded.search(_req(BROAD)).hits
+    some = loaded.search(_req(BROAD, snippet_docs=2)).hits
+    assert [(h.doc_id, h.page) for h in some] == [(h.doc_id, h.page) for h in every]  # the same hits, same order
+    firsts = [n for n, h in enumerate(every) if h.doc_id not in {g.doc_id for g in every[:n]}][:2]
+    assert [n for n, h in enumerate(some) if h.snippet] == firsts and len({every[n].doc_id for n in firsts}) == 2
+    assert all(some[n].snippet == every[n].snippet for n in firsts) and all(h.snippet for h in every)
+    assert not any(h.snippet for h in loaded.search(_req(BROAD, snippet_docs=0)).hits)
+
+
 def test_pagination_walks_every_match_once(loaded):
     everything = _keys(loaded, BROAD)
     pages = [_keys(loaded, BROAD, limit=3, offset=offset) for offset in range(0, len(everything) + 3, 3)]

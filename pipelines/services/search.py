@@ -18,7 +18,8 @@ from pipelines.catalog.db import Tx
 from pipelines.catalog.records import DocumentRecord
 from pipelines.services.active import active_period
 from search.backends import Backend, open_backend
-from search.backends.sqlite import ColumnsCache, SqliteBackend, tune_connection
+from search.backends.columns import ColumnsCache
+from search.backends.sqlite import SqliteBackend, tune_connection
 from search.model import PageRecord, SearchRequest, SearchResult
 
 # The DocumentRecord fields copied onto every indexed page (tests/unit/test_record_contract.py checks that

@@ -22,7 +22,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from ingest.pages import raster
-from search.analysis import Query, Term, find_matches, is_accented, tokens
+from search.analysis import Query, Term, is_accented, tokens
+from search.snippets import Matcher, aligned_fold, find_matches, matcher
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82
@@ -133,7 +134,7 @@ def word_boxes(words: list[list], matrix: list[list[float]] | None, original: tu
     return out
 
 
-def marked_text(text: str, query: Query | None) -> Markup:
+def marked_text(text: str, query: Query | ReaderTerms | None) -> Markup:
     """The page text HTML-escaped, hits wrapped in ``<mark>``."""
     if query is None:
         return Markup(html.escape(text))
@@ -145,7 +146,7 @@ def marked_text(text: str, query: Query | None) -> Markup:
     return Markup("".join(pieces))
 
 
-def remarked_snippet(snippet_html: str, query: Query | None) -> Markup:
+def remarked_snippet(snippet_html: str, query: Query | ReaderTerms | None) -> Markup:
     """A search backend's snippet (HTML, hits in ``<mark>``) marked again as :func:`marked_text` marks a page."""
     text = html.unescape(_MARK.sub("", snippet_html))
     return marked_text(text, query) if query else Markup(snippet_html)
@@ -180,30 +181,47 @@ def _runs(query: Query) -> list[list[Term]]:
     return [run for run in runs if run]
 
 
-def reader_matches(text: str, query: Query) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class ReaderTerms:
+    """What :func:`reader_matches` looks for, compiled once per query (a results page marks many snippets):
+    per run, its parts in the order tried — phrases of the run's words, longest first, then each word —
+    as (the word indices in the run, the term, its matcher)."""
+
+    runs: tuple[tuple[tuple[tuple[int, ...], Term, Matcher], ...], ...]
+
+
+def reader_terms(query: Query) -> ReaderTerms:
+    runs = []
+    for run in _runs(query):
+        parts = [tuple(range(first, first + size)) for size in range(min(len(run), MAX_RUN), 1, -1)
+                 for first in range(len(run) - size + 1)] + [(n,) for n in range(len(run))]
+        compiled = []
+        for part in parts:
+            term = Term(tuple(tok for n in part for tok in run[n].tokens), run[part[-1]].prefix)
+            compiled.append((part, term, matcher(Query(((term,),)))))
+        runs.append(tuple(compiled))
+    return ReaderTerms(tuple(runs))
+
+
+def reader_matches(text: str, query: Query | ReaderTerms) -> list[tuple[int, int]]:
     """Spans of ``text`` to mark for a reader, in order, never overlapping (a subset of ``find_matches``).
 
     A run of words ("kê khai tài sản") is marked where it stands whole, then where its longest parts do
     ("kê khai", "tài sản"); a word of the run alone only when no part holding it is in the text. Each is
     marked in the form typed when that form is in the text ("tài", not "tại"), else in any form (an OCR
     slip, a query typed without diacritics)."""
+    prepared = query if isinstance(query, ReaderTerms) else reader_terms(query)
     taken: list[tuple[int, int]] = []
-
-    def mark(words: list[Term]) -> bool:
-        term = Term(tuple(tok for w in words for tok in w.tokens), words[-1].prefix)
-        spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)))
-                 if not any(m.start < end and start < m.end for start, end in taken)]
-        typed = [s for s in spans if _typed(text[s[0]:s[1]], term)]
-        taken.extend(typed or spans)
-        return bool(spans)
-
-    for run in _runs(query):
+    folded = aligned_fold(text)  # (once: every part of every run is looked up in it)
+    for run in prepared.runs:
         covered: set[int] = set()
-        for size in range(min(len(run), MAX_RUN), 1, -1):
-            for first in range(len(run) - size + 1):
-                if mark(run[first:first + size]):
-                    covered.update(range(first, first + size))
-        for n, word in enumerate(run):
-            if n not in covered:
-                mark([word])
+        for part, term, terms in run:
+            if len(part) == 1 and part[0] in covered:
+                continue
+            spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)), terms, folded)
+                     if not any(m.start < end and start < m.end for start, end in taken)]
+            typed = [s for s in spans if _typed(text[s[0]:s[1]], term)]
+            taken.extend(typed or spans)
+            if spans and len(part) > 1:
+                covered.update(part)
     return sorted(taken)

@@ -5,7 +5,8 @@ The page keeps the user's work: a malformed query or date re-renders the page (4
 its field and every value as typed. Its results are one entry per document (its best page's snippet, the
 other matching pages, the number of matching pages), ranked by the document's best page; a page number past
 the end shows the last page. The page hits are read in growing chunks, only as far as the result page
-needs (each costs its snippet): until every one is read, the counts are "at least" (shown with a +).
+needs (each costs its row; only the documents shown get a snippet): until every one is read, the counts are
+"at least" (shown with a +).
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ from pipelines.web.lang import request_lang
 from pipelines.web.models import Filter, HitOut, SearchOut
 from pipelines.web.viewcache import ViewCache, fingerprint
 from search.analysis import QueryError, parse_query
-from search.backends.sqlite import ColumnsCache
+from search.backends.columns import ColumnsCache
 from search.model import Filters, Hit, SearchResult
 
 router = APIRouter()
 IN_PERIOD = {"": None, "yes": True, "no": False}
 Short = Annotated[str, Query(max_length=200)]
-GROUP_SCAN = 1000  # page hits read at most to group them by document (each costs its snippet)
+GROUP_SCAN = 1000  # page hits read at most to group them by document
 FIRST_SCAN = 40  # page hits read first; more in growing chunks while a result page lacks documents
 OTHER_PAGES = 12  # links to a document's other matching pages shown under its snippet
 
@@ -88,11 +89,14 @@ class Grouped:
 
 def grouped_search(db: Connection, q: str, filters: Filters, want: int, cache: ColumnsCache | None) -> Grouped:
     """Read the ranked page hits in growing chunks until ``want`` documents are known, every hit is read or
-    GROUP_SCAN hits are (each hit costs its snippet, so a first page does not read a thousand)."""
-    result = views.run_search(db, q, filters, min(GROUP_SCAN, max(FIRST_SCAN, 2 * want)), 0, cache=cache)
+    GROUP_SCAN hits are (each hit costs its page row, so a first page does not read a thousand). Only the best
+    page of each of the first ``want`` documents gets a snippet: no other is shown."""
+    result = views.run_search(db, q, filters, min(GROUP_SCAN, max(FIRST_SCAN, 2 * want)), 0, cache=cache,
+                              snippet_docs=want)
     hits = list(result.hits)
     while len(hits) < min(result.total, GROUP_SCAN) and len(group_hits(hits)) < want:
-        more = views.run_search(db, q, filters, min(GROUP_SCAN, 4 * len(hits)) - len(hits), len(hits), cache=cache)
+        more = views.run_search(db, q, filters, min(GROUP_SCAN, 4 * len(hits)) - len(hits), len(hits), cache=cache,
+                                snippet_docs=want)  # (a document first met here is among its first ``want``)
         if not more.hits:
             break
         hits += more.hits
@@ -161,8 +165,9 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
         page = min(page, pages)  # "trang 50/2" shows the last page
     shown = groups[(page - 1) * size:page * size]
     query = views.query_or_none(q)
+    marks = images.reader_terms(query) if query and shown else None  # (compiled once for every snippet)
     for group in shown:
-        group.snippet = images.remarked_snippet(group.best.snippet, query)
+        group.snippet = images.remarked_snippet(group.best.snippet, marks)
     twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in result.facets.get(name, {}).items()]
@@ -192,6 +197,10 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
         # (lists and results are kept per catalog state: viewcache.py; None = not kept)
         known = fingerprint(db)
         units, indicators = state.views.get_or_make(known and ("lists", known), lambda: _lists(db))
+        chosen = {"unit": unit, "type": type, "indicator": indicator}
+        selects = state.views.get_or_make(known and ("selects", known, *chosen.values()), lambda: Markup(
+            state.templates.get_template("_search_selects.html").render(
+                {"params": chosen, "units": units, "types": TYPES, "indicators": indicators})))
         if filters is not None and q.strip():
             key = known and ("results", known, request_lang(request), tuple(params.items()), page, size)
             try:
@@ -208,7 +217,7 @@ def search_page(request: Request, user: Reader, q: Annotated[str, Query(max_leng
     return render(request, "search.html", {
         "params": params, "results": results, "recent": recent, "errors": errors,
         "filtered": any(params[k] for k in ("unit", "type", "indicator", "from", "to", "in_period")),
-        "units": units, "types": TYPES, "indicators": indicators}, status_code=422 if errors else 200)
+        "selects": selects}, status_code=422 if errors else 200)
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"])

@@ -21,7 +21,8 @@ from pipelines.services.config import Config
 from pipelines.services.uploads import IntakeWorker
 from pipelines.web.login_limit import LoginLimiter
 from pipelines.web.viewcache import ViewCache
-from search.backends.sqlite import ColumnsCache, tune_connection
+from search.backends.columns import ColumnsCache
+from search.backends.sqlite import tune_connection
 
 DEFAULT_MAX_UPLOAD = 200 * 1024**2  # one upload request of a logged-in clerk
 DEFAULT_MAX_BODY = 64 * 1024  # any other request body (forms, JSON), and an upload without a clerk's session

@@ -24,10 +24,11 @@ from pipelines.services import search as searching
 from pipelines.services.active import active_index_set, active_plan
 from pipelines.services.gaps import build_report
 from pipelines.web import images
-from search.analysis import Query, QueryError, find_matches, parse_query
+from search.analysis import Query, QueryError, parse_query
 from search.backends import backend_name
-from search.backends.sqlite import ColumnsCache
+from search.backends.columns import ColumnsCache
 from search.model import Filters, SearchRequest, SearchResult
+from search.snippets import find_matches
 
 
 class InputError(ValueError):
@@ -108,12 +109,14 @@ def make_filters(units: list[str], types: list[str], indicators: list[str], issu
 
 
 def run_search(db: sqlite3.Connection, q: str, filters: Filters, limit: int, offset: int,
-               sort: str = "relevance", cache: ColumnsCache | None = None) -> SearchResult:
-    """The search with hits marked ``<mark>`` in HTML-escaped snippets; a malformed query raises InputError
-    with the query's own code (``query.unbalanced_quote`` …), another bad request ``search.invalid``."""
+               sort: str = "relevance", cache: ColumnsCache | None = None,
+               snippet_docs: int | None = None) -> SearchResult:
+    """The search with hits marked ``<mark>`` in HTML-escaped snippets (with ``snippet_docs``: only on the best
+    page of the first N documents); a malformed query raises InputError with the query's own code
+    (``query.unbalanced_quote`` …), another bad request ``search.invalid``."""
     try:
         req = SearchRequest(q, filters, limit=limit, offset=offset, sort=sort, markers=("<mark>", "</mark>"),
-                            html=True)
+                            html=True, snippet_docs=snippet_docs)
         return searching.search(db, req, backend_name(), cache=cache)
     except QueryError as exc:
         raise InputError(exc.code, **exc.params) from exc

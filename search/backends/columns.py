@@ -9,11 +9,14 @@ The copy is derived data and is never trusted blindly: every write to the index 
 ``generation`` token in ``search_meta`` (in the writer's transaction), and the backend reloads the copy
 whenever the stored token differs from the one it loaded. A rolled-back write restores the old token,
 which also differs from the one loaded during that write, so a rollback is followed by a reload too.
+:class:`ColumnsCache` holds the copy (and the snippets made for its generation) across connections.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -165,3 +168,58 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
         generation, cell, issued, in_period, method, confidence, doc, cell_unit, cell_type,
         np.array([p[0] for p in pairs], dtype=np.int64), np.array([ind_index[p[1]] for p in pairs], dtype=np.int64),
         units, doc_types, indicators)
+
+
+SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, matcher key, markers, length, html
+
+
+class ColumnsCache:
+    """Holds the last :class:`PageColumns` loaded, across connections and backend objects, and the snippets
+    made for that generation.
+
+    A process that searches many times (the web app) keeps one per catalog, so the page table is read
+    again only after a write; without one, each backend loads its own copy on its first search. Snippets
+    depend only on the page, the query's terms and the markers: the last ``snippets`` are kept per generation.
+    """
+
+    def __init__(self, snippets: int = 4096) -> None:
+        self.columns: PageColumns | None = None
+        self._loading = threading.Lock()  # one reload at a time: concurrent requests wait for it, not repeat it
+        self._max_snippets = snippets
+        self._snippets: OrderedDict[SnippetKey, str] = OrderedDict()
+        self._snippets_of = ""  # the generation they were made for
+        self._snippet_lock = threading.Lock()
+
+    def get(self, db: sqlite3.Connection) -> PageColumns:
+        """The copy for ``db``'s current generation (call inside one read transaction, as search does)."""
+        row = db.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
+        generation = row[0] if row else ""
+        current = self.columns
+        if current is not None and current.generation == generation:
+            return current
+        with self._loading:
+            current = self.columns
+            if current is None or current.generation != generation:
+                current = load(db, generation)
+                self.columns = current
+        return current
+
+    def snippet(self, generation: str, key: SnippetKey) -> str | None:
+        with self._snippet_lock:
+            if not generation or generation != self._snippets_of:
+                return None
+            found = self._snippets.get(key)
+            if found is not None:
+                self._snippets.move_to_end(key)
+            return found
+
+    def keep_snippet(self, generation: str, key: SnippetKey, snippet: str) -> None:
+        if not self._max_snippets or not generation:
+            return
+        with self._snippet_lock:
+            if generation != self._snippets_of:
+                self._snippets.clear()
+                self._snippets_of = generation
+            self._snippets[key] = snippet
+            while len(self._snippets) > self._max_snippets:
+                self._snippets.popitem(last=False)

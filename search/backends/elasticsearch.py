@@ -10,7 +10,7 @@
   with exponential back-off (5 times), connection time-outs retried by the transport (3 times); pages
   that still fail raise :class:`IndexingError` listing the first reasons.
 * Analysis, query and template are built by :mod:`search.backends.es_dsl` (pure, tested offline).
-  Snippets come from :func:`search.analysis.highlight` over ``_source.text``, as in the SQLite backend,
+  Snippets come from :func:`search.snippets.highlight` over ``_source.text``, as in the SQLite backend,
   so both backends mark the same words the same way.
 
 The client's major version must match the server's (a 9.x client refuses an 8.x server): install
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from search.analysis import highlight, match_pattern, parse_query
+from search.analysis import parse_query
 from search.backends.es_dsl import (
     FACET_FIELDS,
     SCHEMA_VERSION,
@@ -37,6 +37,7 @@ from search.backends.es_dsl import (
     search_body,
 )
 from search.model import FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
+from search.snippets import highlight, matcher
 
 
 class IndexingError(RuntimeError):
@@ -191,11 +192,13 @@ class ElasticsearchBackend:
         if not self._current():
             return SearchResult(0, [], facets, elapsed_ms(started))
         resp = self.es.search(index=self.alias, body=search_body(query, req))
-        pattern = match_pattern(query)
+        terms = matcher(query)
         hits = []
-        for hit in resp["hits"]["hits"]:
+        found = resp["hits"]["hits"]
+        for hit, wanted in zip(found, req.snippet_mask([h["_source"]["doc_id"] for h in found]), strict=True):
             src = hit["_source"]
-            snippet = highlight(src.get("text") or "", query, req.markers, req.snippet_chars, req.html, pattern)
+            snippet = highlight(src.get("text") or "", query, req.markers, req.snippet_chars, req.html,
+                                terms) if wanted else ""
             issued = src.get("issued")
             hits.append(Hit(src["doc_id"], int(src["page"]), round(float(hit.get("_score") or 0.0), 4), snippet,
                             src.get("unit"), src.get("doc_type"), src.get("symbol"),

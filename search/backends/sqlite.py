@@ -10,7 +10,8 @@ Layout (every table is prefixed ``search_``; nothing else in the database is tou
   flag, method, confidence, heading row (``search_heads``, :mod:`search.backends.heads`).
 * ``search_cells`` — one row per distinct (unit, doc type, indicator set): counting matches per cell,
   then summing cells per unit, type and indicator, gives all three facets.
-* ``search_docs`` — the wide row (ids, symbol, source, subject, zlib-compressed text), read for the hits.
+* ``search_docs`` — the wide row (ids, symbol, source, subject), read for the hits; its text made one line
+  (``squash``) and its ``aligned_fold`` (for the snippets: 20 µs a page, not 150), both zlib-compressed.
 * ``search_meta`` — ``schema_version`` (another stored value makes :meth:`needs_rebuild` true) and
   ``generation``, a random token replaced by every write: it tells a :class:`ColumnsCache` when its
   in-memory copy of the page table (:mod:`search.backends.columns`) is stale.
@@ -31,29 +32,28 @@ The backend only runs statements on the connection it is given — never BEGIN, 
 so the caller updates the catalog and the index in one transaction (with Python's default isolation
 level the first INSERT or DELETE here opens it implicitly; committing is the caller's job). Searching
 runs SELECTs only; when the caller has no transaction open it runs them in one read transaction of its
-own (BEGIN … COMMIT), so a commit landing mid-search cannot pair one generation's page copy with another
-generation's matches.
+own (BEGIN … COMMIT): a commit landing mid-search cannot pair one generation's page copy with another's matches.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 import uuid
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
-from search.analysis import Query, highlight, index_forms, match_pattern, parse_query
+from ingest.text import squash
+from search.analysis import Query, index_forms, parse_query
 from search.backends import columns, heads
-from search.backends.columns import PageColumns
+from search.backends.columns import ColumnsCache, PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
 from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
+from search.snippets import aligned_fold, highlight, matcher
 
 # Bump when the tables, the tokenizer or search.analysis change what is stored: needs_rebuild() follows.
-SCHEMA_VERSION = 4  # 4: document headings (search/backends/heads.py)
+SCHEMA_VERSION = 5  # 4: document headings (search/backends/heads.py); 5: the folded text for snippets
 TABLES = ("search_fts", "search_pages", "search_cells", "search_cell_indicators", "search_docs", "search_meta",
           *heads.TABLES)
 
@@ -69,7 +69,7 @@ CREATE TABLE search_pages (
     doc INTEGER NOT NULL);
 CREATE TABLE search_docs (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, page INTEGER NOT NULL,
-    symbol TEXT, source TEXT, subject TEXT, text BLOB NOT NULL);
+    symbol TEXT, source TEXT, subject TEXT, text BLOB NOT NULL, folded BLOB NOT NULL);
 CREATE UNIQUE INDEX search_docs_key ON search_docs (doc_id, page);
 CREATE INDEX search_docs_sha256 ON search_docs (sha256);
 CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, content='', columnsize=0,
@@ -77,6 +77,9 @@ CREATE VIRTUAL TABLE search_fts USING fts5(exact, folded, content='', columnsize
 INSERT INTO search_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 {heads.SCHEMA}"""
 _NEW_GENERATION = "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('generation', ?)"
+_HIT_ROWS = ("SELECT d.id, d.doc_id, d.page, d.text, d.folded, c.unit, c.doc_type, d.symbol, p.issued, d.subject, "
+             "d.source FROM search_docs d JOIN search_pages p ON p.id = d.id JOIN search_cells c ON c.id = p.cell "
+             "WHERE d.id IN ({})")
 
 
 class SchemaMismatch(RuntimeError):
@@ -100,63 +103,6 @@ def _pack(text: str) -> bytes:
 
 def _unpack(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
-
-
-SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, match pattern, markers, length, html
-
-
-class ColumnsCache:
-    """Holds the last :class:`PageColumns` loaded, across connections and backend objects, and the snippets
-    made for that generation.
-
-    A process that searches many times (the web app) keeps one per catalog, so the page table is read
-    again only after a write; without one, each backend loads its own copy on its first search.
-
-    Snippets (about 4 of the 6 ms of a 20-hit search on a small catalog) depend only on the page text, the
-    query's match pattern and the markers: the last ``snippets`` are kept per generation (a write empties them).
-    """
-
-    def __init__(self, snippets: int = 4096) -> None:
-        self.columns: PageColumns | None = None
-        self._loading = threading.Lock()  # one reload at a time: concurrent requests wait for it, not repeat it
-        self._max_snippets = snippets
-        self._snippets: OrderedDict[SnippetKey, str] = OrderedDict()
-        self._snippets_of = ""  # the generation they were made for
-        self._snippet_lock = threading.Lock()
-
-    def get(self, db: sqlite3.Connection) -> PageColumns:
-        """The copy for ``db``'s current generation (call inside one read transaction, as search does)."""
-        row = db.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
-        generation = row[0] if row else ""
-        current = self.columns
-        if current is not None and current.generation == generation:
-            return current
-        with self._loading:
-            current = self.columns
-            if current is None or current.generation != generation:
-                current = columns.load(db, generation)
-                self.columns = current
-        return current
-
-    def snippet(self, generation: str, key: SnippetKey) -> str | None:
-        with self._snippet_lock:
-            if not generation or generation != self._snippets_of:
-                return None
-            found = self._snippets.get(key)
-            if found is not None:
-                self._snippets.move_to_end(key)
-            return found
-
-    def keep_snippet(self, generation: str, key: SnippetKey, snippet: str) -> None:
-        if not self._max_snippets or not generation:
-            return
-        with self._snippet_lock:
-            if generation != self._snippets_of:
-                self._snippets.clear()
-                self._snippets_of = generation
-            self._snippets[key] = snippet
-            while len(self._snippets) > self._max_snippets:
-                self._snippets.popitem(last=False)
 
 
 class SqliteBackend:
@@ -231,11 +177,12 @@ class SqliteBackend:
         row = db.execute("SELECT id FROM search_docs WHERE doc_id = ? AND page = ?", key).fetchone()
         if row:
             self._delete_ids([row[0]])
-        text = page.text
-        exact, folded = index_forms(text)
-        rowid = db.execute("INSERT INTO search_docs (doc_id, sha256, page, symbol, source, subject, text) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", (page.doc_id, page.sha256, page.page, page.symbol,
-                                                            page.source, page.subject, _pack(text))).lastrowid
+        exact, folded = index_forms(page.text)
+        line = squash(page.text)  # (the same tokens: deleting the page later indexes this text again)
+        rowid = db.execute("INSERT INTO search_docs (doc_id, sha256, page, symbol, source, subject, text, folded) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (page.doc_id, page.sha256, page.page, page.symbol, page.source, page.subject, _pack(line),
+                            _pack(aligned_fold(line)))).lastrowid
         db.execute("INSERT INTO search_pages (id, cell, issued, in_period, method, confidence, doc) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (rowid, self._cell(page, cells), page.issued.isoformat() if page.issued else None,
@@ -379,19 +326,17 @@ class SqliteBackend:
         if not scored:
             return []
         ids = [rowid for rowid, _ in scored]
-        rows = self.db.execute(
-            "SELECT d.id, d.doc_id, d.page, d.text, c.unit, c.doc_type, d.symbol, p.issued, d.subject, d.source "
-            "FROM search_docs d JOIN search_pages p ON p.id = d.id JOIN search_cells c ON c.id = p.cell "
-            f"WHERE d.id IN ({', '.join('?' * len(ids))})", ids).fetchall()
-        by_id = {row[0]: row for row in rows}
-        pattern = match_pattern(query)
+        by_id = {row[0]: row for row in self.db.execute(_HIT_ROWS.format(", ".join("?" * len(ids))), ids)}
+        terms = matcher(query)
+        rows = [by_id[rowid] for rowid, _ in scored]
         hits = []
-        for rowid, score in scored:
-            _, doc_id, page, blob, unit, doc_type, symbol, issued, subject, source = by_id[rowid]
-            key = (rowid, pattern.pattern, req.markers, req.snippet_chars, req.html)
-            snippet = self.cache.snippet(generation, key)
+        for (rowid, score), row, wanted in zip(scored, rows, req.snippet_mask([r[1] for r in rows]), strict=True):
+            _, doc_id, page, blob, folded, unit, doc_type, symbol, issued, subject, source = row
+            key = (rowid, terms.key, req.markers, req.snippet_chars, req.html)
+            snippet = self.cache.snippet(generation, key) if wanted else ""
             if snippet is None:
-                snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, pattern)
+                snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, terms,
+                                    _unpack(folded))
                 self.cache.keep_snippet(generation, key, snippet)
             hits.append(Hit(doc_id, page, round(score, 4), snippet, unit or None, doc_type or None, symbol,
                             date.fromisoformat(issued) if issued else None, subject, source))

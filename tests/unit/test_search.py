@@ -16,8 +16,9 @@ from search_contract import *  # noqa: F403 - the contract's test functions run 
 from search_contract import CORPUS
 
 from search.backends import ES_URL_ENV, backend_name, es_dsl, open_backend
+from search.backends.columns import ColumnsCache
 from search.backends.fts5 import filter_sql
-from search.backends.sqlite import SCHEMA_VERSION, ColumnsCache, SchemaMismatch, SqliteBackend
+from search.backends.sqlite import SCHEMA_VERSION, SchemaMismatch, SqliteBackend
 from search.model import Filters, PageRecord, SearchRequest
 
 ES_URL = os.environ.get(ES_URL_ENV, "").strip()

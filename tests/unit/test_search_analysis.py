@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from search.analysis import QueryError, Term, highlight, index_forms, parse_query, tokens
+from search.analysis import QueryError, Term, index_forms, parse_query, tokens
+from search.snippets import highlight
 
 
 def test_tokens_are_runs_of_letters_and_digits_in_nfc_lowercase():

@@ -23,7 +23,8 @@ from pipelines.web import create_app
 from pipelines.web import search as search_routes
 from pipelines.web.images import hit_words, marked_text, reader_matches
 from pipelines.web.viewcache import ViewCache
-from search.analysis import find_matches, parse_query
+from search.analysis import parse_query
+from search.snippets import find_matches
 
 PHRASE = "kê khai tài sản"
 

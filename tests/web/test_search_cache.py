@@ -39,6 +39,15 @@ def test_a_new_unit_list_shows_in_the_filter_on_the_next_page(app, home):
     assert "Ban Quản lý dự án thử nghiệm" in client.get("/search", params={"q": "kế hoạch"}).text
 
 
+def test_the_kept_filter_lists_show_each_request_its_own_choice(app):
+    client = client_for(app, "inspector")
+    units = ["Sở Nội vụ", "Sở Tư pháp"]  # (units of the plan)
+    for unit in [*units, "", units[0]]:
+        page = client.get("/search", params={"q": "kế hoạch", "unit": unit, "type": "KH"}).text
+        chosen = [name for name in units if f"<option selected>{name}</option>" in page]
+        assert chosen == ([unit] if unit else []) and '<option value="KH" selected>' in page
+
+
 def test_a_catalog_without_a_search_index_is_not_cached(tmp_path):
     with closing(connect(tmp_path / "catalog.sqlite3")) as db:
         assert fingerprint(db) is None
