@@ -23,6 +23,9 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes (each takes requests on the same port; up to one per core pays). Upload "
                    "progress and the login limit are counted per process.")
+@click.option("--threads", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="Requests one process works on at a time (searches, pages, exports); more only make them take "
+                   "turns on Python's lock. For more throughput, more --workers.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Largest upload request.")
 @click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), default=8.0, show_default=True,
@@ -38,7 +41,7 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
                    "originals from its /internal/blobs route); default: guessed from the address on the route to "
                    "the broker.")
 @click.pass_obj
-def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: int, session_hours: float,
+def serve_cmd(cfg: Config, host: str, port: int, workers: int, threads: int, max_upload_mb: int, session_hours: float,
               secure_cookies: bool, jobs: int | None, forwarded_allow_ips: str | None, blob_url: str | None) -> None:
     """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
@@ -47,7 +50,7 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, max_upload_mb: in
 
     home = cfg.home
     options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
-               "secure_cookies": secure_cookies, "intake_jobs": jobs}
+               "secure_cookies": secure_cookies, "intake_jobs": jobs, "request_threads": threads}
     if cfg.broker_url:  # uploads are OCRed by the remote workers: checked before serving (exit 2)
         from pipelines.executors.celery_app import mask_url  # Celery: imported only where a broker is used
 

@@ -33,6 +33,7 @@ from functools import partial
 from importlib import resources
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import HTTPConnection
@@ -64,11 +65,18 @@ def _may_upload(state: WebState, scope: Scope) -> bool:
     return deps.session_may(state, HTTPConnection(scope).cookies.get(SESSION_COOKIE), "upload")
 
 
+# Synchronous routes run in threads, and in one process they share one interpreter lock: anyio's default of 40
+# threads let 8 clients' searches take turns on it mid-request (a new query's search 3.8 ms alone, 35 ms each at
+# 8 clients; 8.7 ms of CPU a request instead of 6). Four at a time keep a slow export from holding up the rest:
+# 113 → 152 new searches/s at 8 clients, p95 112 → 76 ms (BENCHMARKS.md, "Search throughput for new queries").
+DEFAULT_REQUEST_THREADS = 4
+
+
 def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,
                login_failures_per_name: int = DEFAULT_PER_NAME,
                login_failures_per_address: int = DEFAULT_PER_ADDRESS, login_window: float = DEFAULT_WINDOW,
                session_hours: float = 8.0, secure_cookies: bool = False, intake_jobs: int | None = None,
-               intake_blob_url: str | None = None) -> FastAPI:
+               intake_blob_url: str | None = None, request_threads: int = DEFAULT_REQUEST_THREADS) -> FastAPI:
     """The ASGI app for one data home (created if missing).
 
     ``max_upload_bytes`` limits one upload request of a logged-in clerk, ``max_body_bytes`` every other
@@ -76,7 +84,9 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
     ``login_failures_per_address`` from one address, in ``login_window`` seconds block logins (429);
     ``session_hours`` without a request end a session; ``secure_cookies`` marks the cookies Secure (serve
     behind HTTPS); ``intake_jobs``: OCR processes; ``intake_blob_url``: with a broker configured, the address
-    of this server's blob route as the remote OCR workers reach it (uploads are then OCRed by them)."""
+    of this server's blob route as the remote OCR workers reach it (uploads are then OCRed by them);
+    ``request_threads``: the synchronous routes (searches, pages, exports) run at most this many at a time in
+    the process (:data:`DEFAULT_REQUEST_THREADS`)."""
     home = config.home
     home.create()
     with closing(connect(home.catalog)) as db:  # migrated once here; expired sessions dropped
@@ -92,6 +102,7 @@ def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, ma
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = request_threads
         yield
         state.intake.stop()
 
