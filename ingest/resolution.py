@@ -59,9 +59,8 @@ def ocr_scale(grey: np.ndarray, target_px: int) -> float:
     return min(1.0, max(MIN_SCALE, scale))
 
 
-def recognise(engine: OcrEngine, grey: np.ndarray, target_px: int) -> OcrPage:
-    """OCR a cleaned grey page at :func:`ocr_scale`; the words' boxes in ``grey``'s own pixels."""
-    scale = ocr_scale(grey, target_px)
+def read_at(engine: OcrEngine, grey: np.ndarray, scale: float) -> OcrPage:
+    """OCR a cleaned grey page at ``scale`` of its size; the words' boxes in ``grey``'s own pixels."""
     if scale >= 1.0:
         return engine.recognise(grey)
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -73,8 +72,19 @@ def recognise(engine: OcrEngine, grey: np.ndarray, target_px: int) -> OcrPage:
     return OcrPage.from_words(words, width, height)
 
 
+def recognise(engine: OcrEngine, grey: np.ndarray, target_px: int) -> OcrPage:
+    """OCR a cleaned grey page at :func:`ocr_scale`; the words' boxes in ``grey``'s own pixels."""
+    return read_at(engine, grey, ocr_scale(grey, target_px))
+
+
+def page_scale(cleaned: Cleaned, target_px: int) -> float:
+    """:func:`ocr_scale` for a cleaned page: 1 when its cleaning erased a seal ring. The page turned half
+    round has the same scale (the same letters): the upside-down retry reuses it."""
+    if any(step.startswith("seal-ring") for step in cleaned.steps):
+        return 1.0
+    return ocr_scale(cleaned.image, target_px)
+
+
 def read_cleaned(engine: OcrEngine, cleaned: Cleaned, target_px: int) -> OcrPage:
     """:func:`recognise` for a cleaned page: at full size when its cleaning erased a seal ring."""
-    if any(step.startswith("seal-ring") for step in cleaned.steps):
-        target_px = 0
-    return recognise(engine, cleaned.image, target_px)
+    return read_at(engine, cleaned.image, page_scale(cleaned, target_px))

@@ -37,7 +37,7 @@ from ingest.pages import DEFAULT_PIXEL_LIMIT, PageError, ocr_raster
 from ingest.perspective import rectify
 from ingest.preprocess import PREPROCESS_ID, Cleaned, clean, is_blank, rotate_half
 from ingest.reading_order import lines_to_text
-from ingest.resolution import RESOLUTION_VERSION, read_cleaned
+from ingest.resolution import RESOLUTION_VERSION, page_scale, read_at
 from pipelines.executors.blobs import BlobSource
 from pipelines.i18n import translate
 
@@ -186,11 +186,12 @@ def run_page(task: PageTask) -> PageResult:
 
 
 def _ocr_upright(engine: OcrEngine, cleaned: Cleaned, text_px: int) -> tuple[OcrPage, Cleaned]:
-    ocr = read_cleaned(engine, cleaned, text_px)
+    scale = page_scale(cleaned, text_px)  # measured once: the turned page has the same letters
+    ocr = read_at(engine, cleaned.image, scale)
     if ocr.confidence is not None and ocr.confidence >= UPSIDE_DOWN_RETRY_BELOW:
         return ocr, cleaned
     turned = rotate_half(cleaned)
-    other = read_cleaned(engine, turned, text_px)
+    other = read_at(engine, turned.image, scale)
     if (other.confidence or 0) > (ocr.confidence or 0) + 10 and len(other.words) >= len(ocr.words) // 2:
         return other, turned
     return ocr, cleaned
