@@ -40,6 +40,18 @@ def copy_home(source: Path, target: Path) -> Home:
     return home
 
 
+def fill_login(page, name: str, password: str = PASSWORD) -> None:
+    """Type a user's name and password into the login form a browser page (Playwright) shows."""
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", password)
+
+
+def sign_in(page, name: str, password: str = PASSWORD) -> None:
+    """:func:`fill_login` and send the form."""
+    fill_login(page, name, password)
+    page.click("form button[type=submit]")
+
+
 def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
     """Log the client in through the API; returns the CSRF token (also set as the client's default header)."""
     response = client.post("/api/login", json={"username": name, "password": password})

@@ -28,7 +28,7 @@ from distributed_support import (
 )
 from fastapi.testclient import TestClient
 from kombu import Connection
-from web_support import PASSWORD, serving
+from web_support import PASSWORD, serving, sign_in
 
 from ingest.ocr import OcrSettings
 from pipelines.catalog.db import connect
@@ -145,9 +145,7 @@ def _photograph(base: str, job_id: str, name: str) -> None:
                 page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
                 page.set_default_timeout(30_000)
                 page.goto(base + "/login")
-                page.fill("input[name=username]", "vanthu")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("form button[type=submit]")
+                sign_in(page, "vanthu")
                 page.wait_for_url("**/intake")
                 page.goto(f"{base}/intake/{job_id}")
                 page.wait_for_function("() => document.getElementById('job-remote').textContent.includes('máy')")

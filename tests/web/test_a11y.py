@@ -17,7 +17,7 @@ import pytest
 from clihelp import REPO
 from fastapi.testclient import TestClient
 from web_live import CHROMIUM, SHOTS, serving
-from web_support import PASSWORD, born_digital_pdf, copy_home, login
+from web_support import born_digital_pdf, copy_home, login, sign_in
 
 from pipelines.catalog.db import connect
 from pipelines.services.config import Config
@@ -90,9 +90,7 @@ def test_main_pages_have_no_serious_accessibility_violations(site, browser, widt
     page.goto(site["base"] + "/login")
     found += check(page, axe, "login", width)
     checked = ["login"]
-    page.fill("input[name=username]", "quantri")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    sign_in(page, "quantri")
     page.wait_for_url("**/search")
     for name, path in pages(site):
         response = page.goto(site["base"] + path)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from test_a11y import TAGS, WIDTHS, axe_source
 from web_live import CHROMIUM, SHOTS, serving
-from web_support import PASSWORD, client_for
+from web_support import client_for, sign_in
 
 from pipelines.catalog.db import connect
 from pipelines.services import review
@@ -97,9 +97,7 @@ def test_the_scores_on_the_samples_look_right_at_both_widths(home, browser):
                 context = browser.new_context(viewport=viewport, locale="vi-VN")
                 page = context.new_page()
                 page.goto(f"http://127.0.0.1:{port}/login")
-                page.fill("input[name=username]", "ratsoat")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("form button[type=submit]")
+                sign_in(page, "ratsoat")
                 page.wait_for_load_state("networkidle")
                 page.goto(f"http://127.0.0.1:{port}{PAGE}#scores")
                 page.wait_for_load_state("networkidle")

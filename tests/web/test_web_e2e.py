@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from web_live import CHROMIUM, SHOTS, serving
-from web_support import PASSWORD, born_digital_pdf, copy_home
+from web_support import born_digital_pdf, copy_home, fill_login
 
 from pipelines.services.config import Config
 from pipelines.web import create_app
@@ -38,8 +38,7 @@ def _login(browser, base: str, name: str, viewport: dict = PC):
     page.set_default_timeout(30_000)
     page.goto(base + "/")
     assert "/login" in page.url
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PASSWORD)
+    fill_login(page, name)
     return page
 
 
