@@ -27,7 +27,8 @@ cores) and, for the API, the median of the answers' ``took_ms`` (the search insi
 ``--code DIR`` serves another source tree (``PYTHONPATH=DIR``, e.g. a ``git worktree`` of an older commit;
 the venv's packages are shared): each one builds its own demo home (catalog versions differ between
 releases) unless ``--home`` is given. Give ``--code`` several times to compare side by side; ``--repeat``
-runs every phase again and reports the median and the spread.
+runs every phase again (the trees taking turns) and reports the median and the spread; ``--clients 8`` runs only
+that phase.
 """
 
 from __future__ import annotations
@@ -225,11 +226,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def phases(label: str, server: Server, args: argparse.Namespace) -> list[Phase]:
-    sessions = [await login(server.base) for _ in range(max(CLIENTS))]
+    sessions = [await login(server.base) for _ in range(max(args.clients))]
     out = []
     try:
         for target in args.targets:
-            for count in CLIENTS:
+            for count in args.clients:
                 chosen = sessions[:count]
                 await drive(chosen, PATHS[target], 1.0, 10**9, args.unique)  # warm-up
                 cpu0, own0 = server.cpu(), time.process_time()
@@ -281,6 +282,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--unique", action="store_true", help="every query new (nothing reusable): the cold figure")
     parser.add_argument("--targets", nargs="+", choices=tuple(PATHS), default=list(PATHS))
+    parser.add_argument("--clients", nargs="+", type=int, default=list(CLIENTS), help="concurrent clients per phase")
     parser.add_argument("--ocr-cache", type=Path, default=Path(os.environ.get("MINHCHUNG_OCR_CACHE",
                                                                               ROOT / ".cache" / "ocr")))
     parser.add_argument("--extra-path", type=Path, action="append", default=[],
@@ -292,6 +294,7 @@ def main() -> None:
     codes = args.code or [(ROOT, "this")]
     results: list[Phase] = []
     with work_dir(args.workdir, False, "web-bench-") as work:
+        served = []
         for code, label in codes:
             env = code_env(code, args.ocr_cache.resolve(), args.extra_path)
             home = args.home.resolve() if args.home else demo_home(code, work / label, env)
@@ -299,7 +302,9 @@ def main() -> None:
                 large_index(code, home, args.pages, env)
             run(code, "--home", str(home), "users", "add", USER, "--role", "inspector", "--password-stdin",
                 "--update", stdin=PASSWORD + "\n", env=env)
-            for _ in range(args.repeat):
+            served.append((code, label, env, home))
+        for _ in range(args.repeat):  # the trees take turns, so a change in the machine's state hits each alike
+            for code, label, env, home in served:
                 server = Server(code, home, env, args.workers)
                 try:
                     results += asyncio.run(phases(label, server, args))

@@ -78,7 +78,9 @@ class SearchRequest:
     """A query with filters, a page of results, an order and how snippets are marked up.
 
     ``markers`` wrap each hit in the snippet: ``("**", "**")`` for a terminal, ``("<mark>", "</mark>")``
-    with ``html=True`` for a web page (the text is HTML-escaped, the markers are not).
+    with ``html=True`` for a web page (the text is HTML-escaped, the markers are not). ``reader_marks`` marks
+    what a reader looks for instead of every match (:mod:`search.marking`: a phrase where it stands whole, the
+    words in the form typed); the snippet's window is the same.
     ``sort="date"`` is newest issue date first (pages without a date last); pages of one date come in a
     stable order of the backend's (SQLite: the order they were indexed; Elasticsearch: document id, page).
     """
@@ -93,6 +95,7 @@ class SearchRequest:
     snippet_chars: int = 240
     facets: bool = True  # False skips the facet counts (a next page of results needs only the total)
     snippet_docs: int | None = None  # snippets for the best page of the first N documents only (None: every hit)
+    reader_marks: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

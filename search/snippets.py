@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -140,13 +141,19 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
     return a, b
 
 
+Spans = Callable[[str, str], list[tuple[int, int]]]  # (text, its aligned fold) → the spans to mark in it
+
+
 def highlight(text: str, query: Query, markers: tuple[str, str] = ("**", "**"), max_chars: int = 240,
-              html_escape: bool = False, terms: Matcher | None = None, folded: str | None = None) -> str:
+              html_escape: bool = False, terms: Matcher | None = None, folded: str | None = None,
+              marks: Spans | None = None) -> str:
     """A one-line snippet of ``text`` around the densest cluster of query hits, hits wrapped in ``markers``.
 
     With ``html_escape`` the text (never the markers) is HTML-escaped, for markers like ``<mark>``.
     White space runs become single spaces; "…" marks text cut off on either side. A caller that stored the
     page squashed (:func:`ingest.text.squash`) and its ``aligned_fold`` passes both: nothing is redone here.
+    The window is chosen by every match of the query; ``marks`` (e.g. :func:`search.marking.reader_matches`
+    of a query) chooses other spans to mark inside it than those matches.
     """
     if folded is None:
         text = squash(text)  # one line; offsets below are in this text
@@ -161,7 +168,9 @@ def highlight(text: str, query: Query, markers: tuple[str, str] = ("**", "**"), 
     a, b = _cut(text, shown[0].start, max(m.end for m in shown), max_chars)
     pieces = ["…" if a > 0 else ""]
     pos = a
-    for start, end in _merged(matches, text, a, b):
+    spans = _merged(matches, text, a, b) if marks is None else \
+        [(a + start, a + end) for start, end in marks(text[a:b], folded[a:b])]
+    for start, end in spans:
         pieces += [escape(text[pos:start]), markers[0], escape(text[start:end]), markers[1]]
         pos = end
     pieces += [escape(text[pos:b]), "…" if b < len(text) else ""]

@@ -197,6 +197,24 @@ def test_snippets_for_the_best_page_of_the_first_documents_only(loaded):
     assert not any(h.snippet for h in loaded.search(_req(BROAD, snippet_docs=0)).hits)
 
 
+def test_reader_marks_show_the_phrase_and_the_words_as_typed(backend):
+    """``reader_marks``: the same window, marked as a reader looks (search.marking); asked again with the words
+    typed otherwise, the marks follow what was typed (a backend that keeps snippets must key them by it)."""
+    text = ("Triển khai kê khai tài sản tại cơ quan; tài liệu về tham những (bản quét) và tham nhũng "
+            "được lưu.")
+    backend.index([PageRecord(doc_id="rm", sha256="r1", page=1, text=text)])
+    html = {"markers": ("<mark>", "</mark>"), "html": True}
+    every = backend.search(SearchRequest("kê khai tài sản tham nhũng", **html)).hits[0].snippet
+    reader = backend.search(SearchRequest("kê khai tài sản tham nhũng", reader_marks=True, **html)).hits[0].snippet
+    assert every.count("<mark>") > reader.count("<mark>") and "Triển <mark>khai" in every
+    assert reader == ("Triển khai <mark>kê khai tài sản</mark> tại cơ quan; tài liệu về tham những (bản quét) và "
+                      "<mark>tham nhũng</mark> được lưu.")
+    unaccented = backend.search(SearchRequest("ke khai tai san tham nhung", reader_marks=True, **html)).hits[0]
+    assert "<mark>tham những</mark>" in unaccented.snippet and "<mark>tham nhũng</mark>" in unaccented.snippet
+    again = backend.search(SearchRequest("kê khai tài sản tham nhũng", reader_marks=True, **html)).hits[0]
+    assert again.snippet == reader
+
+
 def test_pagination_walks_every_match_once(loaded):
     everything = _keys(loaded, BROAD)
     pages = [_keys(loaded, BROAD, limit=3, offset=offset) for offset in range(0, len(everything) + 3, 3)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import math
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from ingest.pages import raster
-from search.analysis import Query, Term, is_accented, tokens
-from search.snippets import Matcher, aligned_fold, find_matches, matcher
+from search.analysis import Query
+from search.marking import ReaderTerms, reader_matches
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82
@@ -144,84 +143,3 @@ def marked_text(text: str, query: Query | ReaderTerms | None) -> Markup:
         pos = end
     pieces.append(html.escape(text[pos:]))
     return Markup("".join(pieces))
-
-
-def remarked_snippet(snippet_html: str, query: Query | ReaderTerms | None) -> Markup:
-    """A search backend's snippet (HTML, hits in ``<mark>``) marked again as :func:`marked_text` marks a page."""
-    text = html.unescape(_MARK.sub("", snippet_html))
-    return marked_text(text, query) if query else Markup(snippet_html)
-
-
-# --- phrase-first marking -------------------------------------------------------------------------------
-# The index finds a page by any form of each word (find_matches); a reader wants to see why the page is
-# relevant: "kê khai tài sản" marked where the words stand together, not every "khai" of "triển khai" and
-# every "tại" of a page that has the phrase.
-
-_MARK = re.compile(r"</?mark>")
-MAX_RUN = 8  # longer runs of words are tried in parts of at most this many words
-
-
-def _typed(found: str, term: Term) -> bool:
-    """Is the text ``found`` (a match of ``term``) in the form typed: each accented word exactly as typed?"""
-    seen = tokens(found)
-    return len(seen) == len(term.tokens) and all(
-        not is_accented(want) or got == want or (term.prefix and i == len(seen) - 1 and got.startswith(want))
-        for i, (got, want) in enumerate(zip(seen, term.tokens, strict=True)))
-
-
-def _runs(query: Query) -> list[list[Term]]:
-    """Runs of terms typed one after another without OR or quotes around them (each run is tried as a phrase);
-    every other term is a run of its own."""
-    runs: list[list[Term]] = [[]]
-    for clause in query.clauses:
-        if len(clause) == 1 and not clause[0].prefix and not clause[0].is_phrase:
-            runs[-1].append(clause[0])
-        else:
-            runs += [[term] for term in clause] + [[]]
-    return [run for run in runs if run]
-
-
-@dataclass(frozen=True)
-class ReaderTerms:
-    """What :func:`reader_matches` looks for, compiled once per query (a results page marks many snippets):
-    per run, its parts in the order tried — phrases of the run's words, longest first, then each word —
-    as (the word indices in the run, the term, its matcher)."""
-
-    runs: tuple[tuple[tuple[tuple[int, ...], Term, Matcher], ...], ...]
-
-
-def reader_terms(query: Query) -> ReaderTerms:
-    runs = []
-    for run in _runs(query):
-        parts = [tuple(range(first, first + size)) for size in range(min(len(run), MAX_RUN), 1, -1)
-                 for first in range(len(run) - size + 1)] + [(n,) for n in range(len(run))]
-        compiled = []
-        for part in parts:
-            term = Term(tuple(tok for n in part for tok in run[n].tokens), run[part[-1]].prefix)
-            compiled.append((part, term, matcher(Query(((term,),)))))
-        runs.append(tuple(compiled))
-    return ReaderTerms(tuple(runs))
-
-
-def reader_matches(text: str, query: Query | ReaderTerms) -> list[tuple[int, int]]:
-    """Spans of ``text`` to mark for a reader, in order, never overlapping (a subset of ``find_matches``).
-
-    A run of words ("kê khai tài sản") is marked where it stands whole, then where its longest parts do
-    ("kê khai", "tài sản"); a word of the run alone only when no part holding it is in the text. Each is
-    marked in the form typed when that form is in the text ("tài", not "tại"), else in any form (an OCR
-    slip, a query typed without diacritics)."""
-    prepared = query if isinstance(query, ReaderTerms) else reader_terms(query)
-    taken: list[tuple[int, int]] = []
-    folded = aligned_fold(text)  # (once: every part of every run is looked up in it)
-    for run in prepared.runs:
-        covered: set[int] = set()
-        for part, term, terms in run:
-            if len(part) == 1 and part[0] in covered:
-                continue
-            spans = [(m.start, m.end) for m in find_matches(text, Query(((term,),)), terms, folded)
-                     if not any(m.start < end and start < m.end for start, end in taken)]
-            typed = [s for s in spans if _typed(text[s[0]:s[1]], term)]
-            taken.extend(typed or spans)
-            if spans and len(part) > 1:
-                covered.update(part)
-    return sorted(taken)

@@ -28,7 +28,7 @@ from classify.doctype import TYPES
 from pipelines.catalog.duplicates import Twins, twins_for
 from pipelines.services import documents as docs
 from pipelines.services.active import active_index_set
-from pipelines.web import images, views
+from pipelines.web import views
 from pipelines.web.deps import Reader, catalog, render, web
 from pipelines.web.lang import request_lang
 from pipelines.web.models import Filter, HitOut, SearchOut
@@ -92,11 +92,11 @@ def grouped_search(db: Connection, q: str, filters: Filters, want: int, cache: C
     GROUP_SCAN hits are (each hit costs its page row, so a first page does not read a thousand). Only the best
     page of each of the first ``want`` documents gets a snippet: no other is shown."""
     result = views.run_search(db, q, filters, min(GROUP_SCAN, max(FIRST_SCAN, 2 * want)), 0, cache=cache,
-                              snippet_docs=want)
+                              snippet_docs=want, reader_marks=True)
     hits = list(result.hits)
     while len(hits) < min(result.total, GROUP_SCAN) and len(group_hits(hits)) < want:
         more = views.run_search(db, q, filters, min(GROUP_SCAN, 4 * len(hits)) - len(hits), len(hits), cache=cache,
-                                snippet_docs=want)  # (a document first met here is among its first ``want``)
+                                snippet_docs=want, reader_marks=True)  # (a document first met here is one of them)
         if not more.hits:
             break
         hits += more.hits
@@ -164,10 +164,8 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
     if known:
         page = min(page, pages)  # "trang 50/2" shows the last page
     shown = groups[(page - 1) * size:page * size]
-    query = views.query_or_none(q)
-    marks = images.reader_terms(query) if query and shown else None  # (compiled once for every snippet)
     for group in shown:
-        group.snippet = images.remarked_snippet(group.best.snippet, marks)
+        group.snippet = Markup(group.best.snippet)  # (HTML-escaped by the backend, marked for a reader)
     twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
     facet_links = {name: [(value, count, _link(params, **{key: value}))
                           for value, count in result.facets.get(name, {}).items()]

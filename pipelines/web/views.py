@@ -110,13 +110,14 @@ def make_filters(units: list[str], types: list[str], indicators: list[str], issu
 
 def run_search(db: sqlite3.Connection, q: str, filters: Filters, limit: int, offset: int,
                sort: str = "relevance", cache: ColumnsCache | None = None,
-               snippet_docs: int | None = None) -> SearchResult:
+               snippet_docs: int | None = None, reader_marks: bool = False) -> SearchResult:
     """The search with hits marked ``<mark>`` in HTML-escaped snippets (with ``snippet_docs``: only on the best
-    page of the first N documents); a malformed query raises InputError with the query's own code
-    (``query.unbalanced_quote`` …), another bad request ``search.invalid``."""
+    page of the first N documents; with ``reader_marks``: what a reader looks for, :mod:`search.marking`); a
+    malformed query raises InputError with the query's own code (``query.unbalanced_quote`` …), another bad
+    request ``search.invalid``."""
     try:
         req = SearchRequest(q, filters, limit=limit, offset=offset, sort=sort, markers=("<mark>", "</mark>"),
-                            html=True, snippet_docs=snippet_docs)
+                            html=True, snippet_docs=snippet_docs, reader_marks=reader_marks)
         return searching.search(db, req, backend_name(), cache=cache)
     except QueryError as exc:
         raise InputError(exc.code, **exc.params) from exc

@@ -36,6 +36,7 @@ from search.backends.es_dsl import (
     index_template,
     search_body,
 )
+from search.marking import snippet_marks
 from search.model import FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 from search.snippets import highlight, matcher
 
@@ -192,13 +193,13 @@ class ElasticsearchBackend:
         if not self._current():
             return SearchResult(0, [], facets, elapsed_ms(started))
         resp = self.es.search(index=self.alias, body=search_body(query, req))
-        terms = matcher(query)
+        terms, (marks, _) = matcher(query), snippet_marks(query, req.reader_marks)
         hits = []
         found = resp["hits"]["hits"]
         for hit, wanted in zip(found, req.snippet_mask([h["_source"]["doc_id"] for h in found]), strict=True):
             src = hit["_source"]
             snippet = highlight(src.get("text") or "", query, req.markers, req.snippet_chars, req.html,
-                                terms) if wanted else ""
+                                terms, marks=marks) if wanted else ""
             issued = src.get("issued")
             hits.append(Hit(src["doc_id"], int(src["page"]), round(float(hit.get("_score") or 0.0), 4), snippet,
                             src.get("unit"), src.get("doc_type"), src.get("symbol"),

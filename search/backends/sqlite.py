@@ -49,6 +49,7 @@ from search.analysis import Query, index_forms, parse_query
 from search.backends import columns, heads
 from search.backends.columns import ColumnsCache, PageColumns
 from search.backends.fts5 import cell_indicators, exact_expression, filter_sql, folded_expression
+from search.marking import snippet_marks
 from search.model import EXACT_TIER, FACETS, Hit, PageRecord, SearchRequest, SearchResult, elapsed_ms
 from search.snippets import aligned_fold, highlight, matcher
 
@@ -327,16 +328,16 @@ class SqliteBackend:
             return []
         ids = [rowid for rowid, _ in scored]
         by_id = {row[0]: row for row in self.db.execute(_HIT_ROWS.format(", ".join("?" * len(ids))), ids)}
-        terms = matcher(query)
+        terms, (marks, marks_key) = matcher(query), snippet_marks(query, req.reader_marks)
         rows = [by_id[rowid] for rowid, _ in scored]
         hits = []
         for (rowid, score), row, wanted in zip(scored, rows, req.snippet_mask([r[1] for r in rows]), strict=True):
             _, doc_id, page, blob, folded, unit, doc_type, symbol, issued, subject, source = row
-            key = (rowid, terms.key, req.markers, req.snippet_chars, req.html)
+            key = (rowid, terms.key, req.markers, req.snippet_chars, req.html, marks_key)
             snippet = self.cache.snippet(generation, key) if wanted else ""
             if snippet is None:
                 snippet = highlight(_unpack(blob), query, req.markers, req.snippet_chars, req.html, terms,
-                                    _unpack(folded))
+                                    _unpack(folded), marks)
                 self.cache.keep_snippet(generation, key, snippet)
             hits.append(Hit(doc_id, page, round(score, 4), snippet, unit or None, doc_type or None, symbol,
                             date.fromisoformat(issued) if issued else None, subject, source))

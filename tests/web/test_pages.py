@@ -21,9 +21,10 @@ from pipelines.services.config import Config
 from pipelines.services.users import add_user
 from pipelines.web import create_app
 from pipelines.web import search as search_routes
-from pipelines.web.images import hit_words, marked_text, reader_matches
+from pipelines.web.images import hit_words, marked_text
 from pipelines.web.viewcache import ViewCache
 from search.analysis import parse_query
+from search.marking import reader_matches
 from search.snippets import find_matches
 
 PHRASE = "kê khai tài sản"
