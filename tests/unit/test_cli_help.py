@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pipelines.cli.helptext import command_code, help_codes, param_code
 from pipelines.cli.main import main
 from pipelines.i18n import texts
+from pipelines.i18n.errors import HELP_TEXT
 
 
 def commands(command: click.Command = main, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
@@ -50,6 +51,11 @@ def test_every_command_option_and_argument_has_a_vietnamese_and_an_english_text(
     for code in help_codes(main):
         assert VI.get(code) and EN.get(code), code
         assert VI[code] != EN[code], code
+
+
+def test_help_texts_are_not_tried_as_stored_reasons():
+    """pipelines.i18n.errors leaves the help texts out of the templates it reads stored reasons back with."""
+    assert {code for code in EN if HELP_TEXT.fullmatch(code)} == set(help_codes(main))
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "minhchung" for p, _ in COMMANDS])
