@@ -57,16 +57,16 @@ def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> Non
 @click.option("--unit")
 @click.option("--unit-from-folder", is_flag=True)
 @click.option("--received", metavar="YYYY-MM-DD", callback=date_option)
-@click.option("--jobs", type=click.IntRange(1, 64), default=None)
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", default=None)
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True)
-@click.option("--dpi", type=click.IntRange(100, 600), default=300, show_default=True)
+@click.option("--dpi", type=click.IntRange(100, 600), metavar="N", default=300, show_default=True)
 @click.option("--lang", default=OcrSettings.lang, show_default=True)
-@click.option("--page-timeout", type=float, default=180.0, show_default=True)
+@click.option("--page-timeout", type=float, metavar="N", default=180.0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--broker", metavar="URL", default=None)
 @click.option("--blob-listen", metavar="HOST:PORT", default=f"0.0.0.0:{DEFAULT_BLOB_PORT}", show_default=True)
 @click.option("--blob-url", metavar="URL", default=None)
-@click.option("--max-deliveries", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--max-deliveries", type=click.IntRange(1, 20), metavar="N", default=3, show_default=True)
 @click.pass_obj
 def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
                received: date | None, jobs: int | None, ocr_mode: str, dpi: int, lang: str,

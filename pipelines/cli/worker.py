@@ -120,9 +120,9 @@ def remote_line(remote: dict) -> str:
 
 @click.command("worker", cls=CatalogCommand)
 @click.option("--broker", envvar="MINHCHUNG_BROKER_URL", show_envvar=True, metavar="URL")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=None)
+@click.option("--concurrency", type=click.IntRange(1, 256), metavar="N", default=None)
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--blob-cache-mb", type=click.IntRange(16, 10**7), default=2048, show_default=True)
+@click.option("--blob-cache-mb", type=click.IntRange(16, 10**7), metavar="N", default=2048, show_default=True)
 @click.option("--name", default=None)
 @click.option("--import", "imports", multiple=True, metavar="MODULE")
 @click.option("--loglevel", default="INFO", show_default=True)
