@@ -16,6 +16,7 @@ from classify.yamlfile import DataFileError
 from pipelines.catalog import documents
 from pipelines.catalog.home import Home
 from pipelines.cli.common import cli_lang, date_option, open_catalog, pass_home, say
+from pipelines.cli.helptext import CatalogCommand
 from pipelines.i18n import message_of
 from pipelines.services import review
 from pipelines.services.active import active_index_set, active_period
@@ -24,12 +25,11 @@ from pipelines.services.config import Config
 from pipelines.services.search import drain_outbox
 
 
-@click.command("documents")
-@click.option("--unit", help="Only this unit.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per document (no page texts).")
+@click.command("documents", cls=CatalogCommand)
+@click.option("--unit")
+@click.option("--json", "as_json", is_flag=True)
 @pass_home
 def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
-    """Table of documents: type, symbol, date, issuer, indicators (corrected values marked *)."""
     db = open_catalog(home)
     rows = [r.to_export() for r in documents.records(db, active_period(db), texts=False)
             if unit is None or r.unit == unit]
@@ -55,12 +55,11 @@ def documents_cmd(home: Home, unit: str | None, as_json: bool) -> None:
     Console(width=max(140, Console().width)).print(table)
 
 
-@click.command("classify")
-@click.option("--all", "everything", is_flag=True, help="Classify every document again (corrections stay).")
-@click.option("--index-set", help="Index set id (e.g. paca-2024) or YAML file; remembered in the catalog.")
+@click.command("classify", cls=CatalogCommand)
+@click.option("--all", "everything", is_flag=True)
+@click.option("--index-set")
 @click.pass_obj
 def classify_cmd(cfg: Config, everything: bool, index_set: str | None) -> None:
-    """Split files into documents and classify them (ingest does this for new files)."""
     db = open_catalog(cfg.home)
     classifier = Classifier.build(active_index_set(db, index_set))
     shas, docs = classify_pending(db, classifier, everything=everything)
@@ -78,30 +77,26 @@ def _indicator_change(ctx: click.Context, param: click.Parameter, values: tuple[
     return changes
 
 
-@click.command("correct")
+@click.command("correct", cls=CatalogCommand)
 @click.argument("doc")
-@click.option("--type", "doc_type", help="Type code, e.g. KH, QĐ, CV.")
-@click.option("--indicator", "indicators", multiple=True, callback=_indicator_change,
-              help="+ID adds, -ID removes an indicator (repeatable).")
-@click.option("--attach", "attach", multiple=True, metavar="REQUIREMENT",
-              help="Count the document for this requirement of the plan (e.g. SNV.CT10; repeatable).")
-@click.option("--detach", "detach", multiple=True, metavar="REQUIREMENT",
-              help="Undo an --attach (repeatable).")
-@click.option("--issued", callback=date_option, help="Issue date YYYY-MM-DD.")
+@click.option("--type", "doc_type")
+@click.option("--indicator", "indicators", multiple=True, callback=_indicator_change)
+@click.option("--attach", "attach", multiple=True, metavar="REQUIREMENT")
+@click.option("--detach", "detach", multiple=True, metavar="REQUIREMENT")
+@click.option("--issued", metavar="YYYY-MM-DD", callback=date_option)
 @click.option("--number")
 @click.option("--symbol")
 @click.option("--issuer")
 @click.option("--signer")
 @click.option("--subject")
-@click.option("--unit", help="The unit the document counts for.")
-@click.option("--note", help="Why (kept in the audit log).")
-@click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
+@click.option("--unit")
+@click.option("--note")
+@click.option("--by", "who", default=None)
 @click.pass_obj
 def correct_cmd(cfg: Config, doc: str, doc_type: str | None, indicators: list, attach: tuple[str, ...],
                 detach: tuple[str, ...], issued: date | None, number: str | None, symbol: str | None,
                 issuer: str | None, signer: str | None, subject: str | None, unit: str | None, note: str | None,
                 who: str | None) -> None:
-    """Correct a document's facts; kept over any later classification and written to the audit log."""
     db = open_catalog(cfg.home)
     values = {"doc_type": doc_type, "issued": issued.isoformat() if issued else None, "number": number,
               "symbol": symbol, "issuer": issuer, "signer": signer, "subject": subject, "unit": unit}
@@ -120,12 +115,11 @@ def correct_cmd(cfg: Config, doc: str, doc_type: str | None, indicators: list, a
         click.echo(warning, err=True)
 
 
-@click.command("audit")
+@click.command("audit", cls=CatalogCommand)
 @click.argument("doc", required=False)
 @click.option("--json", "as_json", is_flag=True)
 @pass_home
 def audit_cmd(home: Home, doc: str | None, as_json: bool) -> None:
-    """The audit log of reviewers' changes (all, or one document's)."""
     db = open_catalog(home)
     entries = review.audit_log(db, doc)
     if as_json:

@@ -24,6 +24,7 @@ from pipelines.assessment.units import read_units_csv, save_units, write_units_c
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import cli_lang, open_catalog, pass_home, say
+from pipelines.cli.helptext import CatalogCommand, CatalogGroup
 from pipelines.services.active import active_plan
 from pipelines.services.gaps import build_report, render
 
@@ -38,16 +39,14 @@ def cli_plan(db: sqlite3.Connection, ref: str | None) -> Plan:
         raise click.UsageError(str(exc)) from exc
 
 
-@click.command("gaps")
-@click.option("--plan", "plan_ref", help="Plan id (e.g. daklak-2024) or YAML file; remembered in the catalog.")
+@click.command("gaps", cls=CatalogCommand)
+@click.option("--plan", "plan_ref")
 @click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File (default stdout; required for xlsx).")
-@click.option("--unit", help="Table: the full list of one unit's requirements.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit")
 @pass_home
 def gaps_cmd(home: Home, plan_ref: str | None, fmt: str, output: Path | None, unit: str | None) -> None:
-    """Which required evidence each unit is missing, weak, out of period or late."""
     db = open_catalog(home)
     plan = cli_plan(db, plan_ref)
     result = build_report(db, plan)
@@ -108,15 +107,14 @@ def _print_table(result: gaps.GapReport, unit_name: str | None) -> None:
                       f"({', '.join(d.symbol or d.id for d in result.unmatched)})")
 
 
-@click.group("plan")
+@click.group("plan", cls=CatalogGroup)
 def plan_group() -> None:
-    """The assessment plan (period, units, deadlines, duties)."""
+    pass
 
 
 @plan_group.command("check")
 @click.argument("ref")
 def plan_check(ref: str) -> None:
-    """Validate a plan file (or bundled id) and summarise it."""
     try:
         plan = load_plan(ref)
         index_set = load_index_set(plan.index_set)
@@ -135,17 +133,16 @@ def plan_check(ref: str) -> None:
     click.echo(say("cli.plan.duties", duties=len(plan.duties), cells=reqs))
 
 
-@click.group("units")
+@click.group("units", cls=CatalogGroup)
 def units_group() -> None:
-    """The unit list of the active plan, kept in the catalog (CSV: name,kind,aliases with ';')."""
+    pass
 
 
 @units_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
+@click.option("--plan", "plan_ref")
 @pass_home
 def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
-    """Replace the plan's unit list with the units in CSV_FILE (validated first; nothing changes on error)."""
     try:
         units = read_units_csv(csv_file)  # before anything is remembered or written
     except ValueError as exc:
@@ -159,10 +156,9 @@ def units_import(home: Home, csv_file: Path, plan_ref: str | None) -> None:
 
 @units_group.command("export")
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_ref", help="Plan id or file (default: the catalog's).")
+@click.option("--plan", "plan_ref")
 @pass_home
 def units_export(home: Home, csv_file: Path, plan_ref: str | None) -> None:
-    """Write the active unit list as CSV (a starting point to edit and import)."""
     db = open_catalog(home)
     plan = cli_plan(db, plan_ref)
     write_units_csv(list(plan.units), csv_file)

@@ -1,6 +1,7 @@
 """``minhchung``: the command line (README, *Use*). Exit codes: 0 all good, 3 some input quarantined,
 2 usage error, 1 unexpected failure. Errors and quarantine reasons are printed in the language of ``--lang``
-(or ``MINHCHUNG_LANG``; default Vietnamese); ``--json`` adds each reason's ``error_code``."""
+(or ``MINHCHUNG_LANG``; default Vietnamese); ``--json`` adds each reason's ``error_code``. The help screens too:
+their texts are the catalog's ``cli.<command>.help`` / ``.opt.<option>`` codes (:mod:`pipelines.cli.helptext`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pipelines.catalog.home import Home
 from pipelines.cli.common import date_option, open_catalog, pass_home, say
 from pipelines.cli.docs import audit_cmd, classify_cmd, correct_cmd, documents_cmd
 from pipelines.cli.gaps import gaps_cmd, plan_group, units_group
+from pipelines.cli.helptext import CatalogGroup, remember_lang
 from pipelines.cli.progress import BatchProgress
 from pipelines.cli.scores import scores_group
 from pipelines.cli.search import reindex_cmd, search_cmd
@@ -36,14 +38,12 @@ from pipelines.services.status import current_status
 EXIT_QUARANTINED = 3
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data home (env MINHCHUNG_HOME, default ./minhchung-data).")
-@click.option("--lang", "message_lang", type=click.Choice(LANGS), default=None,
-              help="Language of messages and reasons: vi or en (env MINHCHUNG_LANG, default vi).")
+@click.group(cls=CatalogGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--lang", "message_lang", type=click.Choice(LANGS), default=None, is_eager=True,
+              callback=remember_lang)
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> None:
-    """minhchung: scanned PCTN evidence in, searchable classified records out."""
     cfg = Config.from_env(home)
     ctx.obj = dataclasses.replace(cfg, lang=message_lang) if message_lang else cfg
     # When the command is done, the interpreter's last garbage collections would walk every object the run made
@@ -54,31 +54,24 @@ def main(ctx: click.Context, home: Path | None, message_lang: str | None) -> Non
 
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--unit", help="The unit (đơn vị) that submitted these files.")
-@click.option("--unit-from-folder", is_flag=True, help="The first folder level under each PATH is the unit.")
-@click.option("--received", callback=date_option, help="Date received, YYYY-MM-DD (default: each file's mtime).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
-@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True,
-              help="auto: OCR pages without a real text layer; force: OCR every page; skip: never OCR.")
-@click.option("--dpi", type=click.IntRange(100, 600), default=300, show_default=True)
-@click.option("--lang", default=OcrSettings.lang, show_default=True, help="Tesseract model (Vietnamese or vie).")
-@click.option("--page-timeout", type=float, default=180.0, show_default=True, help="Seconds per page of OCR.")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-@click.option("--broker", metavar="URL", default=None,
-              help="OCR on remote workers ('minhchung worker') through this RabbitMQ broker "
-                   "(env MINHCHUNG_BROKER_URL).")
-@click.option("--blob-listen", metavar="HOST:PORT", default=f"0.0.0.0:{DEFAULT_BLOB_PORT}", show_default=True,
-              help="With --broker: where the workers fetch originals (keep it the same when rerunning a batch).")
-@click.option("--blob-url", metavar="URL", default=None,
-              help="With --broker: the blob server's address as the workers see it (default: guessed).")
-@click.option("--max-deliveries", type=click.IntRange(1, 20), default=3, show_default=True,
-              help="With --broker: a page that killed its worker this many times is quarantined.")
+@click.option("--unit")
+@click.option("--unit-from-folder", is_flag=True)
+@click.option("--received", metavar="YYYY-MM-DD", callback=date_option)
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", default=None)
+@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "skip"]), default="auto", show_default=True)
+@click.option("--dpi", type=click.IntRange(100, 600), metavar="N", default=300, show_default=True)
+@click.option("--lang", default=OcrSettings.lang, show_default=True)
+@click.option("--page-timeout", type=float, metavar="N", default=180.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--broker", metavar="URL", default=None)
+@click.option("--blob-listen", metavar="HOST:PORT", default=f"0.0.0.0:{DEFAULT_BLOB_PORT}", show_default=True)
+@click.option("--blob-url", metavar="URL", default=None)
+@click.option("--max-deliveries", type=click.IntRange(1, 20), metavar="N", default=3, show_default=True)
 @click.pass_obj
 def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from_folder: bool,
                received: date | None, jobs: int | None, ocr_mode: str, dpi: int, lang: str,
                page_timeout: float, as_json: bool, broker: str | None, blob_listen: str, blob_url: str | None,
                max_deliveries: int) -> None:
-    """Ingest scans: folders, zips, PDF, TIFF, JPEG, PNG."""
     if unit and unit_from_folder:
         raise click.UsageError(say("cli.unit_or_folder"))
     opts = IngestOptions(unit=unit, unit_from_folder=unit_from_folder, received=received,
@@ -121,7 +114,6 @@ def ingest_cmd(cfg: Config, paths: tuple[Path, ...], unit: str | None, unit_from
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def status(cfg: Config, as_json: bool) -> None:
-    """Per unit: documents, pages, OCR vs text layer, confidence; quarantined files with reasons."""
     db = open_catalog(cfg.home)
     view = current_status(db, cfg)
     units, quarantined = view.units, view.quarantined
@@ -167,12 +159,10 @@ def status(cfg: Config, as_json: bool) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
-@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write a searchable PDF per document into this folder.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path))
 @pass_home
 def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> None:
-    """Export documents (docs/export-contract.md) and, with --pdf, searchable PDFs."""
     db = open_catalog(home)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
@@ -189,7 +179,6 @@ def export(home: Home, fmt: str, output: Path | None, pdf_dir: Path | None) -> N
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2024, show_default=True)
 def samples(outdir: Path, seed: int) -> None:
-    """Write the bundled demo inbox (generated scans) into OUTDIR."""
     from pipelines.samples.inbox import generate_inbox
 
     manifest = generate_inbox(outdir, seed)

@@ -14,6 +14,7 @@ from pipelines.assessment import scores
 from pipelines.assessment.score_formats import scores_json
 from pipelines.cli.common import cli_lang, open_catalog
 from pipelines.cli.gaps import STYLE, cli_plan
+from pipelines.cli.helptext import CatalogGroup
 from pipelines.i18n import message_of
 from pipelines.services import scores as service
 from pipelines.services.config import Config
@@ -21,13 +22,12 @@ from pipelines.services.config import Config
 STYLE_SCORE = {**STYLE, "not_from_units": "blue", "unknown_points": "grey50", "not_assessed": "grey50"}
 
 
-@click.group("scores", invoke_without_command=True)
-@click.option("--plan", "plan_ref", help="Plan id or YAML file (default: the catalog's).")
-@click.option("--unit", help="One unit's indicators with their scores and reasons.")
-@click.option("--json", "as_json", is_flag=True, help="Everything as JSON (the 'scores' part of gaps --format json).")
+@click.group("scores", cls=CatalogGroup, invoke_without_command=True)
+@click.option("--plan", "plan_ref")
+@click.option("--unit")
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def scores_group(ctx: click.Context, plan_ref: str | None, unit: str | None, as_json: bool) -> None:
-    """Provisional scores (điểm tạm tính) per unit and for the province, with the reason of each."""
     if ctx.invoked_subcommand is not None:
         return
     cfg = ctx.find_object(Config)
@@ -71,14 +71,13 @@ def scores_group(ctx: click.Context, plan_ref: str | None, unit: str | None, as_
 @click.argument("unit")
 @click.argument("indicator")
 @click.argument("points", required=False)
-@click.option("--note", required=True, help="Why (required; kept in the audit log).")
-@click.option("--clear", is_flag=True, help="Remove the override: the computed score counts again.")
-@click.option("--plan", "plan_ref", help="Plan id or YAML file (default: the catalog's).")
-@click.option("--by", "who", default=None, help="Reviewer name (default: env MINHCHUNG_USER or the login).")
+@click.option("--note", required=True)
+@click.option("--clear", is_flag=True)
+@click.option("--plan", "plan_ref")
+@click.option("--by", "who", default=None)
 @click.pass_obj
 def override_cmd(cfg: Config, unit: str, indicator: str, points: str | None, note: str, clear: bool,
                  plan_ref: str | None, who: str | None) -> None:
-    """Set the score of INDICATOR for UNIT to POINTS ("1.5" or "1,5"), or remove it with --clear."""
     lang = cli_lang()
     if clear == (points is not None):
         raise click.UsageError("give POINTS or --clear (one of them)")

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipelines.cli.common import date_option, open_catalog, say
+from pipelines.cli.helptext import CatalogCommand
 from pipelines.i18n import message_of
 from pipelines.services import search as searching
 from pipelines.services.config import Config
@@ -21,27 +22,26 @@ from search.backends import BACKENDS, ES_URL_ENV
 from search.model import Filters, SearchRequest
 
 
-@click.command("search")
+@click.command("search", cls=CatalogCommand)
 @click.argument("query")
-@click.option("--unit", "units", multiple=True, help="Only this unit (repeatable: any of them).")
-@click.option("--type", "doc_types", multiple=True, help="Only this type code, e.g. KH (repeatable).")
-@click.option("--indicator", "indicators", multiple=True, help="Only documents tagged with it, e.g. B.1.9.")
-@click.option("--from", "issued_from", callback=date_option, help="Issued on or after YYYY-MM-DD.")
-@click.option("--to", "issued_to", callback=date_option, help="Issued on or before YYYY-MM-DD.")
-@click.option("--in-period/--out-of-period", "in_period", default=None, help="Inside / outside the assessment period.")
-@click.option("--method", type=click.Choice(["text", "ocr"]), help="Pages read from the text layer or by OCR.")
-@click.option("--min-confidence", type=click.FloatRange(0, 100), help="Minimum OCR confidence of the page.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--unit", "units", multiple=True)
+@click.option("--type", "doc_types", multiple=True)
+@click.option("--indicator", "indicators", multiple=True)
+@click.option("--from", "issued_from", metavar="YYYY-MM-DD", callback=date_option)
+@click.option("--to", "issued_to", metavar="YYYY-MM-DD", callback=date_option)
+@click.option("--in-period/--out-of-period", "in_period", default=None)
+@click.option("--method", type=click.Choice(["text", "ocr"]))
+@click.option("--min-confidence", type=click.FloatRange(0, 100), metavar="N")
+@click.option("--limit", type=click.IntRange(1, 1000), metavar="N", default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), metavar="N", default=0, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--backend", type=click.Choice(BACKENDS), help=f"Default: elasticsearch when ${ES_URL_ENV} is set.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+@click.option("--backend", type=click.Choice(BACKENDS))
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def search_cmd(cfg: Config, query: str, units: tuple[str, ...], doc_types: tuple[str, ...],
                indicators: tuple[str, ...], issued_from: date | None, issued_to: date | None,
                in_period: bool | None, method: str | None, min_confidence: float | None, limit: int, offset: int,
                sort: str, backend: str | None, as_json: bool) -> None:
-    """Full-text search, with or without diacritics (syntax in the README)."""
     db = open_catalog(cfg.home)
     try:
         filters = Filters(units=units, doc_types=doc_types, indicators=indicators, issued_from=issued_from,
@@ -76,12 +76,10 @@ def search_cmd(cfg: Config, query: str, units: tuple[str, ...], doc_types: tuple
             console.print(f"[dim]{facet}:[/dim] " + ", ".join(f"{escape(k)} {n}" for k, n in counts.items()))
 
 
-@click.command("reindex")
-@click.option("--backend", type=click.Choice(BACKENDS), default=None,
-              help=f"sqlite (in the catalog) or elasticsearch (${ES_URL_ENV}); default: sqlite.")
+@click.command("reindex", cls=CatalogCommand)
+@click.option("--backend", type=click.Choice(BACKENDS), default=None)
 @click.pass_obj
 def reindex_cmd(cfg: Config, backend: str | None) -> None:
-    """Rebuild a search index from the catalog (elasticsearch: a new index, then the alias is swapped)."""
     db = open_catalog(cfg.home)
     name = backend or "sqlite"
     if name == "elasticsearch" and not cfg.es_url:

@@ -12,38 +12,26 @@ import click
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
 from pipelines.cli.common import pass_home, say
+from pipelines.cli.helptext import CatalogCommand, CatalogGroup
 from pipelines.cli.worker import advertised_url, broker_or_fail, token_or_fail
 from pipelines.services.config import Config
 from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Server processes (each takes requests on the same port; up to one per core pays). Upload "
-                   "progress and the login limit are counted per process.")
-@click.option("--threads", type=click.IntRange(1, 256), default=4, show_default=True,
-              help="Requests one process works on at a time (searches, pages, exports); more only make them take "
-                   "turns on Python's lock. For more throughput, more --workers.")
-@click.option("--max-upload-mb", type=click.IntRange(1, 100_000), default=200, show_default=True,
-              help="Largest upload request.")
-@click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), default=8.0, show_default=True,
-              help="A login ends after this long without a request.")
-@click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (when served over HTTPS).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="OCR processes for uploads (default: cores).")
-@click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None,
-              help="Behind a reverse proxy: trust its X-Forwarded-For/-Proto headers when the connection comes from "
-                   "these addresses (comma-separated IPs or networks, '*' for any), so logins are limited per client "
-                   "address rather than the proxy's. Default: trust none.")
-@click.option("--blob-url", metavar="URL", envvar="MINHCHUNG_BLOB_URL", show_envvar=True, default=None,
-              help="With MINHCHUNG_BROKER_URL: this server's address as the remote OCR workers reach it (they fetch "
-                   "originals from its /internal/blobs route); default: guessed from the address on the route to "
-                   "the broker.")
+@click.command("serve", cls=CatalogCommand)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), metavar="N", default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N", default=1, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 256), metavar="N", default=4, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1, 100_000), metavar="N", default=200, show_default=True)
+@click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), metavar="N", default=8.0, show_default=True)
+@click.option("--secure-cookies", is_flag=True)
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", default=None)
+@click.option("--forwarded-allow-ips", metavar="ADDRESSES", default=None)
+@click.option("--blob-url", metavar="URL", envvar="MINHCHUNG_BLOB_URL", show_envvar=True, default=None)
 @click.pass_obj
 def serve_cmd(cfg: Config, host: str, port: int, workers: int, threads: int, max_upload_mb: int, session_hours: float,
               secure_cookies: bool, jobs: int | None, forwarded_allow_ips: str | None, blob_url: str | None) -> None:
-    """Serve the web interface (search, documents, gaps, review, intake) and its JSON API."""
     import uvicorn
 
     from pipelines.web.app import APP_ENV, app_env, create_app
@@ -83,19 +71,18 @@ def _password(stdin: bool, confirm: bool = True) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
 
-@click.group("users")
+@click.group("users", cls=CatalogGroup)
 def users_group() -> None:
-    """Accounts of the web interface (roles: clerk, inspector, reviewer, admin)."""
+    pass
 
 
 @users_group.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@click.option("--update", is_flag=True, help="If the user exists, set the role and password (idempotent scripts).")
+@click.option("--password-stdin", is_flag=True)
+@click.option("--update", is_flag=True)
 @pass_home
 def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bool) -> None:
-    """Create a user (the password is asked for, or read with --password-stdin)."""
     home.create()
     with closing(connect(home.catalog)) as db:
         try:
@@ -108,7 +95,6 @@ def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bo
 @users_group.command("list")
 @pass_home
 def users_list(home: Home) -> None:
-    """The users and their roles."""
     with closing(connect(home.catalog)) as db:
         for user in list_users(db):
             click.echo(f"{user.name}\t{user.role}\t{ROLE_VI[user.role]}")
@@ -116,10 +102,9 @@ def users_list(home: Home) -> None:
 
 @users_group.command("passwd")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--password-stdin", is_flag=True)
 @pass_home
 def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
-    """Set a user's password (their open sessions end)."""
     with closing(connect(home.catalog)) as db:
         try:
             set_password(db, name, _password(password_stdin))
@@ -132,7 +117,6 @@ def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
 @click.argument("name")
 @pass_home
 def users_remove(home: Home, name: str) -> None:
-    """Delete a user (their sessions end at once)."""
     with closing(connect(home.catalog)) as db:
         try:
             remove_user(db, name)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from pipelines.cli.common import say
+from pipelines.cli.helptext import CatalogCommand
 from pipelines.i18n.errors import CodedError
 from pipelines.services.config import Config
 
@@ -117,24 +118,17 @@ def remote_line(remote: dict) -> str:
                in_flight=remote["in_flight"])
 
 
-@click.command("worker")
-@click.option("--broker", envvar="MINHCHUNG_BROKER_URL", show_envvar=True, metavar="URL",
-              help="The RabbitMQ broker, amqp://user:password@host:5672// (prefer the environment variable: "
-                   "a command line is visible to every user of the machine).")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=None,
-              help="OCR processes (default: cores).")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Local folder for copies of originals (default: <home>/worker).")
-@click.option("--blob-cache-mb", type=click.IntRange(16, 10**7), default=2048, show_default=True,
-              help="Most megabytes of originals kept locally.")
-@click.option("--name", default=None, help="Worker name on the broker (default minhchung@<host>).")
-@click.option("--import", "imports", multiple=True, metavar="MODULE",
-              help="Import a module first (e.g. one that registers another OCR engine).")
+@click.command("worker", cls=CatalogCommand)
+@click.option("--broker", envvar="MINHCHUNG_BROKER_URL", show_envvar=True, metavar="URL")
+@click.option("--concurrency", type=click.IntRange(1, 256), metavar="N", default=None)
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--blob-cache-mb", type=click.IntRange(16, 10**7), metavar="N", default=2048, show_default=True)
+@click.option("--name", default=None)
+@click.option("--import", "imports", multiple=True, metavar="MODULE")
 @click.option("--loglevel", default="INFO", show_default=True)
 @click.pass_obj
 def worker_cmd(cfg: Config, broker: str | None, concurrency: int | None, folder: Path | None, blob_cache_mb: int,
                name: str | None, imports: tuple[str, ...], loglevel: str) -> None:
-    """Run OCR workers for 'ingest --broker' of another machine (needs MINHCHUNG_WORKER_TOKEN)."""
     from pipelines.executors.celery_app import mask_url
     from pipelines.executors.remote_worker import WorkerSettings, run_worker
 

@@ -94,6 +94,9 @@ def read_back(code: str, text: str) -> dict[str, str] | None:
 
 
 MIN_LITERAL = 8  # a template recognised in a text without a code needs this many characters of its own
+# The help screens' texts (pipelines/cli/helptext.py: cli.<command>.help, .opt.<option>, .arg.<argument>,
+# cli.words.*) are never a stored reason: not tried (they were 129 of 325 templates to try on each such text).
+HELP_TEXT = re.compile(r"cli\.(?:words\.\w+|[\w.]+\.help|[\w.]+\.(?:opt|arg)\.\w+)")
 
 
 @functools.cache
@@ -101,7 +104,7 @@ def _recognisable() -> tuple[str, ...]:
     """Codes whose English template says enough to be told apart from any other text."""
     english = texts("en")
     return tuple(code for code, text in english.items()
-                 if len(PLACEHOLDER.sub("", text).strip(" :;,.()'«»")) >= MIN_LITERAL)
+                 if len(PLACEHOLDER.sub("", text).strip(" :;,.()'«»")) >= MIN_LITERAL and not HELP_TEXT.fullmatch(code))
 
 
 def recognise(text: str) -> tuple[str, dict[str, str]] | None:

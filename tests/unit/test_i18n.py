@@ -16,6 +16,8 @@ from ingest.ocr import OcrError
 from ingest.pages import PageError
 from ingest.sources import SourceError
 from pipelines.assessment.formats import CSV_COLUMNS, csv_header
+from pipelines.cli.helptext import help_codes
+from pipelines.cli.main import main
 from pipelines.i18n import (
     LANGS,
     CodedError,
@@ -53,13 +55,16 @@ def codes_in_source() -> dict[str, str]:
             found.setdefault(code, "library MESSAGES")
     for column in CSV_COLUMNS:
         found.setdefault(f"gap.column.{column}", "pipelines/assessment/formats.py")
+    for code in help_codes(main):  # derived from the command tree (pipelines/cli/helptext.py)
+        found.setdefault(code, "pipelines/cli help screens")
     return found
 
 
 def test_the_source_names_codes_and_the_scan_finds_them():
     found = codes_in_source()
     for code in ("pdf.encrypted", "zip.refused.path", "unit.missing", "ocr.worker_died", "query.unbalanced_quote",
-                 "date.invalid", "correction.unknown_indicator", "pages.failed", "job.interrupted"):
+                 "date.invalid", "correction.unknown_indicator", "pages.failed", "job.interrupted", "cli.ingest.help",
+                 "cli.ingest.opt.unit_from_folder", "cli.plan.check.arg.ref", "cli.words.usage"):
         assert code in found, code
 
 
