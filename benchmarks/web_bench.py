@@ -1,6 +1,7 @@
 """Web throughput: searches per second through ``minhchung serve``, API and page, at 1, 8 and 32 clients.
 
     python benchmarks/web_bench.py [--home DIR] [--pages N] [--code DIR[=LABEL] ...] [--workers N]
+                                   [--threads N ...] [--clients C ...]
                                    [--seconds 8] [--repeat 1] [--json FILE]
 
 Starts ``minhchung serve`` on 127.0.0.1 (a free port; loopback only) as a subprocess over a data home: the
@@ -149,11 +150,14 @@ def tree_cpu(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, code: Path, home: Path, env: dict[str, str], workers: int | None) -> None:
+    def __init__(self, code: Path, home: Path, env: dict[str, str], workers: int | None,
+                 threads: int | None = None) -> None:
         self.port = free_port()
         args = ["--home", str(home), "serve", "--host", HOST, "--port", str(self.port)]
         if workers:
             args += ["--workers", str(workers)]
+        if threads:
+            args += ["--threads", str(threads)]
         self.proc = subprocess.Popen([sys.executable, "-m", "pipelines", *args], env=env, cwd=code,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://{HOST}:{self.port}"
@@ -277,6 +281,8 @@ def main() -> None:
     parser.add_argument("--code", type=parse_code, action="append",
                         help="a source tree to serve, DIR or DIR=LABEL (repeatable; default: this checkout)")
     parser.add_argument("--workers", type=int, default=None, help="pass --workers N to serve")
+    parser.add_argument("--threads", type=int, nargs="+", default=[None],
+                        help="pass --threads N to serve; several values: each is a variant of every tree")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per phase")
     parser.add_argument("--max-requests", type=int, default=20_000, help="at most this many requests per phase")
     parser.add_argument("--repeat", type=int, default=1)
@@ -302,10 +308,11 @@ def main() -> None:
                 large_index(code, home, args.pages, env)
             run(code, "--home", str(home), "users", "add", USER, "--role", "inspector", "--password-stdin",
                 "--update", stdin=PASSWORD + "\n", env=env)
-            served.append((code, label, env, home))
+            served += [(code, f"{label} t{threads}" if threads else label, env, home, threads)
+                       for threads in args.threads]
         for _ in range(args.repeat):  # the trees take turns, so a change in the machine's state hits each alike
-            for code, label, env, home in served:
-                server = Server(code, home, env, args.workers)
+            for code, label, env, home, threads in served:
+                server = Server(code, home, env, args.workers, threads)
                 try:
                     results += asyncio.run(phases(label, server, args))
                 finally:

@@ -12,7 +12,7 @@ from rich.table import Table
 from classify.yamlfile import DataFileError
 from pipelines.assessment import scores
 from pipelines.assessment.score_formats import scores_json
-from pipelines.cli.common import cli_lang, open_catalog
+from pipelines.cli.common import cli_lang, open_catalog, say
 from pipelines.cli.gaps import STYLE, cli_plan
 from pipelines.cli.helptext import CatalogGroup
 from pipelines.i18n import message_of
@@ -80,7 +80,7 @@ def override_cmd(cfg: Config, unit: str, indicator: str, points: str | None, not
                  plan_ref: str | None, who: str | None) -> None:
     lang = cli_lang()
     if clear == (points is not None):
-        raise click.UsageError("give POINTS or --clear (one of them)")
+        raise click.UsageError(say("scores.points_or_clear"))
     db = open_catalog(cfg.home)
     try:
         value = None if clear else service.parse_points(points or "")

@@ -11,7 +11,7 @@ import click
 
 from pipelines.catalog.db import connect
 from pipelines.catalog.home import Home
-from pipelines.cli.common import pass_home, say
+from pipelines.cli.common import cli_lang, pass_home, say
 from pipelines.cli.helptext import CatalogCommand, CatalogGroup
 from pipelines.cli.worker import advertised_url, broker_or_fail, token_or_fail
 from pipelines.services.config import Config
@@ -22,7 +22,7 @@ from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_u
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), metavar="N", default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), metavar="N", default=1, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 256), metavar="N", default=4, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 256), metavar="N", default=2, show_default=True)  # app.py's default
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), metavar="N", default=200, show_default=True)
 @click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), metavar="N", default=8.0, show_default=True)
 @click.option("--secure-cookies", is_flag=True)
@@ -52,9 +52,8 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, threads: int, max
     app = create_app(cfg, **options)  # also creates and migrates the catalog before any worker starts
     with closing(connect(home.catalog)) as db:
         if not list_users(db):
-            click.echo("no users yet: create one with 'minhchung users add NAME --role admin'", err=True)
-    click.echo(f"minhchung: http://{host}:{port}/ (data home {home.root}, {workers} worker process"
-               f"{'es' if workers > 1 else ''}); Ctrl-C stops", err=True)
+            click.echo(say("serve.no_users"), err=True)
+    click.echo(say("serve.listening", url=f"http://{host}:{port}/", home=home.root, workers=workers), err=True)
     if workers == 1:
         uvicorn.run(app, **server)
         return
@@ -66,9 +65,10 @@ def _password(stdin: bool, confirm: bool = True) -> str:
     if stdin:
         value = sys.stdin.readline().rstrip("\r\n")
         if not value:
-            raise click.UsageError("no password on standard input")
+            raise click.UsageError(say("users.no_password_stdin"))
         return value
-    return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    return click.prompt(say("users.password_prompt"), hide_input=True,
+                        confirmation_prompt=say("users.password_again") if confirm else False)
 
 
 @click.group("users", cls=CatalogGroup)
@@ -88,8 +88,8 @@ def users_add(home: Home, name: str, role: str, password_stdin: bool, update: bo
         try:
             user = add_user(db, name, role, _password(password_stdin), update=update)
         except UserError as exc:
-            raise click.UsageError(str(exc)) from exc
-    click.echo(f"user {user.name}: {user.role} ({ROLE_VI[user.role]})")
+            raise click.UsageError(exc.message(cli_lang())) from exc
+    click.echo(say("users.saved", name=user.name, role=user.role, role_vi=ROLE_VI[user.role]))
 
 
 @users_group.command("list")
@@ -109,8 +109,8 @@ def users_passwd(home: Home, name: str, password_stdin: bool) -> None:
         try:
             set_password(db, name, _password(password_stdin))
         except UserError as exc:
-            raise click.UsageError(str(exc)) from exc
-    click.echo(f"password of {name} changed")
+            raise click.UsageError(exc.message(cli_lang())) from exc
+    click.echo(say("users.password_changed", name=name))
 
 
 @users_group.command("remove")
@@ -121,5 +121,5 @@ def users_remove(home: Home, name: str) -> None:
         try:
             remove_user(db, name)
         except UserError as exc:
-            raise click.UsageError(str(exc)) from exc
-    click.echo(f"user {name} removed")
+            raise click.UsageError(exc.message(cli_lang())) from exc
+    click.echo(say("users.removed", name=name))

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipelines.catalog import users
+from pipelines.i18n.errors import CodedError
 
 ROLES = ("clerk", "inspector", "reviewer", "admin")
 ROLE_VI = {"clerk": "Văn thư", "inspector": "Thanh tra viên", "reviewer": "Người rà soát", "admin": "Quản trị"}
@@ -31,8 +32,8 @@ NAME = re.compile(r"^[\w.@-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 
-class UserError(ValueError):
-    """A user cannot be created or changed; the message says why."""
+class UserError(CodedError, ValueError):
+    """A user cannot be created or changed: a ``users.*`` code of the message catalog says why."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,11 @@ def ensure_table(db: sqlite3.Connection) -> None:
 
 def _check(name: str, role: str | None, password: str | None) -> None:
     if not NAME.match(name):
-        raise UserError(f"invalid user name {name!r}: 1–64 letters, digits, '.', '_', '-' or '@'")
+        raise UserError("users.invalid_name", name=name)
     if role is not None and role not in ROLES:
-        raise UserError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        raise UserError("users.unknown_role", role=role, roles=", ".join(ROLES))
     if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise UserError(f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+        raise UserError("users.password_length", min=MIN_PASSWORD, max=MAX_PASSWORD)
 
 
 def _row_user(row: sqlite3.Row | None) -> User | None:
@@ -89,7 +90,7 @@ def add_user(db: sqlite3.Connection, name: str, role: str, password: str, *, upd
     """Create a user; with ``update`` an existing one gets the new role and password instead of an error."""
     _check(name, role, password)
     if not users.upsert_user(db, name, role, _hasher().hash(password), update=update):
-        raise UserError(f"user {name!r} already exists (use 'users passwd' to change the password)")
+        raise UserError("users.exists", name=name)
     user = get_user(db, name)
     assert user is not None
     return user
@@ -98,12 +99,12 @@ def add_user(db: sqlite3.Connection, name: str, role: str, password: str, *, upd
 def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
     _check(name, None, password)
     if not users.set_digest(db, name, _hasher().hash(password)):
-        raise UserError(f"no user {name!r}")
+        raise UserError("users.unknown", name=name)
 
 
 def remove_user(db: sqlite3.Connection, name: str) -> None:
     if not users.delete_user(db, name):
-        raise UserError(f"no user {name!r}")
+        raise UserError("users.unknown", name=name)
 
 
 def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:

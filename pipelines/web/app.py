@@ -67,9 +67,10 @@ def _may_upload(state: WebState, scope: Scope) -> bool:
 
 # Synchronous routes run in threads, and in one process they share one interpreter lock: anyio's default of 40
 # threads let 8 clients' searches take turns on it mid-request (a new query's search 3.8 ms alone, 35 ms each at
-# 8 clients; 8.7 ms of CPU a request instead of 6). Four at a time keep a slow export from holding up the rest:
-# 113 → 152 new searches/s at 8 clients, p95 112 → 76 ms (BENCHMARKS.md, "Search throughput for new queries").
-DEFAULT_REQUEST_THREADS = 4
+# 8 clients; 8.7 ms of CPU a request instead of 6). Every thread more costs CPU per request (new searches through
+# the page at 8 clients, CPU ms per request: 8 threads 8.7, 4: 7.4, 2: 6.5, 1: 6.1); two keep a slow export from
+# holding up the searches (BENCHMARKS.md, "Web throughput, third round").
+DEFAULT_REQUEST_THREADS = 2
 
 
 def create_app(config: Config, *, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, max_body_bytes: int = DEFAULT_MAX_BODY,

@@ -16,9 +16,16 @@ def _tokens(client: TestClient) -> float:
 
 
 def test_the_app_runs_its_sync_routes_on_the_threads_asked_for(empty_home):
-    assert DEFAULT_REQUEST_THREADS == 4
-    for threads in (DEFAULT_REQUEST_THREADS, 2):
+    assert DEFAULT_REQUEST_THREADS == 2
+    for threads in (DEFAULT_REQUEST_THREADS, 3):
         options = {} if threads == DEFAULT_REQUEST_THREADS else {"request_threads": threads}
         with TestClient(create_app(Config(empty_home), **options)) as client:
             assert _tokens(client) == threads
             assert client.get("/api/me").status_code == 401  # and it serves
+
+
+def test_serve_defaults_to_the_apps_thread_count():
+    from pipelines.cli.web import serve_cmd
+
+    (threads,) = [p for p in serve_cmd.params if p.name == "threads"]
+    assert threads.default == DEFAULT_REQUEST_THREADS

@@ -77,11 +77,14 @@ def test_users_command(tmp_path):
     cli("--home", home, "users", "add", "an", "--role", "reviewer", "--password-stdin", stdin="mat-khau-1\n")
     proc = cli("--home", home, "users", "add", "an", "--role", "admin", "--password-stdin", stdin="mat-khau-2\n",
                codes=(2,))
-    assert "already exists" in proc.stderr
+    assert "Người dùng “an” đã có" in proc.stderr  # the catalog's users.exists, Vietnamese by default
+    english = cli("--home", home, "--lang", "en", "users", "add", "an", "--role", "admin", "--password-stdin",
+                  stdin="mat-khau-2\n", codes=(2,))
+    assert "user “an” already exists" in english.stderr
     cli("--home", home, "users", "add", "an", "--role", "admin", "--password-stdin", "--update", stdin="mat-khau-2\n")
     cli("--home", home, "users", "add", "b", "--role", "boss", "--password-stdin", stdin="x" * 9, codes=(2,))
     short = cli("--home", home, "users", "add", "c", "--role", "clerk", "--password-stdin", stdin="short\n", codes=(2,))
-    assert "8 to 1024" in short.stderr
+    assert "từ 8 đến 1024 ký tự" in short.stderr
     cli("--home", home, "users", "passwd", "an", "--password-stdin", stdin="mat-khau-3\n")
     assert cli("--home", home, "users", "list").stdout.split() == ["an", "admin", "Quản", "trị"]
     cli("--home", home, "users", "remove", "an")
