@@ -16,9 +16,10 @@ import math
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from sqlite3 import Connection
 from typing import Annotated, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -45,9 +46,20 @@ FIRST_SCAN = 40  # page hits read first; more in growing chunks while a result p
 OTHER_PAGES = 12  # links to a document's other matching pages shown under its snippet
 
 
-def _link(params: dict[str, str | int], **changes: str | int) -> str:
-    merged = {**params, **changes}
-    return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+class _Links:
+    """Links to this search with some parameters changed (its facet values, the pager): the query string
+    ``urlencode`` would make of the merged parameters without the empty ones, each value encoded once."""
+
+    def __init__(self, params: dict[str, str | int]) -> None:
+        self.encoded = {k: _encoded(v) for k, v in params.items()}
+
+    def __call__(self, **changes: str | int) -> str:
+        merged = {**self.encoded, **{k: _encoded(v) for k, v in changes.items()}}
+        return "/search?" + "&".join(f"{quote_plus(k)}={v}" for k, v in merged.items() if v is not None)
+
+
+def _encoded(value: str | int | None) -> str | None:
+    return None if value in ("", None) else quote_plus(str(value))
 
 
 @dataclass
@@ -61,9 +73,9 @@ class DocHits:
     def best(self) -> Hit:
         return self.hits[0]
 
-    @property
+    @cached_property
     def others(self) -> list[int]:
-        """The other matching pages, in page order (at most OTHER_PAGES)."""
+        """The other matching pages, in page order (at most OTHER_PAGES; read once the hits are all in)."""
         return sorted(h.page for h in self.hits[1:])[:OTHER_PAGES]
 
 
@@ -167,14 +179,15 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
     for group in shown:
         group.snippet = Markup(group.best.snippet)  # (HTML-escaped by the backend, marked for a reader)
     twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
-    facet_links = {name: [(value, count, _link(params, **{key: value}))
+    link = _Links(params)
+    facet_links = {name: [(value, count, link(**{key: value}))
                           for value, count in result.facets.get(name, {}).items()]
                    for name, key in (("unit", "unit"), ("doc_type", "type"), ("indicator", "indicator"))}
     return Markup(web(request).templates.get_template("_search_results.html").render({
         "result": result, "groups": shown, "documents": len(groups), "page": page, "size": size,
         "pages": pages if known else None, "q_url": quote(q), "exact": found.complete, "truncated": found.capped,
-        "prev_link": _link(params, page=page - 1) if page > 1 else None,
-        "next_link": _link(params, page=page + 1) if page < pages else None,  # (unknown: one more was read)
+        "prev_link": link(page=page - 1) if page > 1 else None,
+        "next_link": link(page=page + 1) if page < pages else None,  # (unknown: one more was read)
         "facets": facet_links, "twins": twins}))
 
 

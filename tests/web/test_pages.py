@@ -356,3 +356,18 @@ def test_clerks_see_only_their_own_upload_batches(app):
     assert boss.get(f"/api/uploads/{job['id']}").status_code == 200
     assert any(j["id"] == job["id"] for j in boss.get("/api/uploads").json())
     assert first.get(f"/intake/{job['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "kê khai tài sản", "unit": "", "type": "KH", "indicator": "", "from": "", "to": "2024-12-15",
+     "in_period": ""},
+    {"q": 'a&b=c "phòng, chống" +x', "unit": "UBND huyện Krông Pắc", "type": "", "indicator": "B.1.9", "from": "",
+     "to": "", "in_period": "yes"},
+])
+def test_facet_and_pager_links_are_the_urlencoded_search(params):
+    from urllib.parse import urlencode
+
+    link = search_routes._Links(params)
+    for changes in ({"unit": "Sở Tư pháp"}, {"type": "QĐ"}, {"page": 3}, {"indicator": ""}, {"in_period": "no"}):
+        merged = {**params, **changes}
+        assert link(**changes) == "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
