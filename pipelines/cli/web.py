@@ -17,11 +17,21 @@ from pipelines.cli.worker import advertised_url, broker_or_fail, token_or_fail
 from pipelines.services.config import Config
 from pipelines.services.users import ROLE_VI, ROLES, UserError, add_user, list_users, remove_user, set_password
 
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers(cores: int | None) -> int:
+    """``serve``'s processes when ``--workers`` is not given: one per core, at most :data:`MAX_DEFAULT_WORKERS`.
+    A search is CPU work in Python, which runs one thread at a time per process: on 2 cores one process answered
+    141–195 new search pages a second at 8 clients (the machine's state), two 229 (BENCHMARKS.md, "Web
+    throughput, third round"). Each process is ~100 MB; sessions and the login limit are shared."""
+    return max(1, min(MAX_DEFAULT_WORKERS, cores or 1))
+
 
 @click.command("serve", cls=CatalogCommand)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), metavar="N", default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), metavar="N", default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N", default=None)
 @click.option("--threads", type=click.IntRange(1, 256), metavar="N", default=2, show_default=True)  # app.py's default
 @click.option("--max-upload-mb", type=click.IntRange(1, 100_000), metavar="N", default=200, show_default=True)
 @click.option("--session-hours", type=click.FloatRange(0.1, 24 * 30), metavar="N", default=8.0, show_default=True)
@@ -37,6 +47,7 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, threads: int, max
     from pipelines.web.app import APP_ENV, app_env, create_app
 
     home = cfg.home
+    workers = workers or default_workers(os.cpu_count())
     options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
                "secure_cookies": secure_cookies, "intake_jobs": jobs, "request_threads": threads}
     if cfg.broker_url:  # uploads are OCRed by the remote workers: checked before serving (exit 2)

@@ -5,10 +5,10 @@ The worker thread belongs to the app (``app.state.web.intake``); it opens its ow
 process pool does the OCR — or, when a broker is configured (``MINHCHUNG_BROKER_URL``) and ``serve`` gave the
 address workers fetch originals from (its ``/internal/blobs`` route), the remote OCR workers, as
 ``ingest --broker`` does (each job with a results queue of its own: ``serve --workers N`` runs N intake threads).
-Progress is kept on the job and read by the polling endpoint. The uploaded
-folder is removed after the ingest: the originals are then in the blob store. A failed job keeps its reason
-as English text (``error``) beside its message code (``error_code``); :meth:`Job.message` shows it in a
-language.
+Progress is stored in the catalog when the stage changes and at most twice a second (:func:`stored_progress`);
+the polling endpoint reads it there, so every server process shows the same. The uploaded folder is removed
+after the ingest: the originals are then in the blob store. A failed job keeps its reason as English text
+(``error``) beside its message code (``error_code``); :meth:`Job.message` shows it in a language.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ JOB_INTERRUPTED_CODE = "job.interrupted"  # a job cut off by a server stop (its 
 KEEP_JOBS = 200
 JOB_QUEUE_EXPIRES = 24 * 3600.0  # seconds an interrupted job's results queue stays on the broker
 REMOTE_STATUS_AGE = 3.0  # seconds a look at the broker is shown again (every job page asks it while polling)
+PROGRESS_STORED_EVERY = 0.5  # seconds between a running job's progress writes to the catalog (what every process shows)
 log = logging.getLogger("minhchung.web.intake")
 
 
@@ -161,10 +162,8 @@ class IntakeWorker:
         return self.get(job.id) or job
 
     def get(self, job_id: str) -> Job | None:
-        with self._lock:
-            job = self._live.get(job_id)
-            if job:
-                return dataclasses.replace(job)
+        """The job as stored: the same in every server process (a running job's progress at most
+        :data:`PROGRESS_STORED_EVERY` late; two processes' own views would make it jump back and forth)."""
         with closing(connect(self.home.catalog)) as db:
             row = stored_jobs.get_job(db, job_id)
         return _from_row(row) if row else None
@@ -173,9 +172,7 @@ class IntakeWorker:
         """The newest jobs first: of ``user``, or everyone's when ``user`` is None (an administrator)."""
         with closing(connect(self.home.catalog)) as db:
             rows = stored_jobs.list_jobs(db, user, KEEP_JOBS)
-        with self._lock:
-            return [dataclasses.replace(self._live[r["id"]]) if r["id"] in self._live else _from_row(r)
-                    for r in rows]
+        return [_from_row(r) for r in rows]
 
     def remote_status(self) -> dict | None:
         """The remote OCR workers as ``status`` shows them (connected workers, queue depth, pages in flight),
@@ -199,13 +196,20 @@ class IntakeWorker:
         with closing(connect(self.home.catalog)) as db:
             stored_jobs.save_job(db, dataclasses.asdict(job))
 
-    def _update(self, job_id: str, *, persist: bool = True, **values: object) -> None:
+    def _update(self, job_id: str, *, persist: bool = True, best_effort: bool = False, **values: object) -> None:
+        """Change a live job; ``persist`` stores it too (``best_effort``: a busy catalog skips the write, as for
+        progress, which the next write catches up)."""
         with self._lock:
             job = self._live[job_id]
             for key, value in values.items():
                 setattr(job, key, value)
             if persist:
-                self._save(job)
+                try:
+                    self._save(job)
+                except sqlite3.OperationalError as exc:
+                    if not best_effort:
+                        raise
+                    log.info("intake job %s: progress not stored this time (%s)", job_id, exc)
             if job.status in ("done", "failed"):
                 del self._live[job_id]
                 owned = self._owned.pop(job_id, None)
@@ -229,8 +233,7 @@ class IntakeWorker:
         assert job is not None
         self._update(job_id, status="running", stage="discover", started=now())
 
-        def progress(stage: str, done: int, total: int) -> None:
-            self._update(job_id, persist=False, stage=stage, done=done, total=total)
+        progress = stored_progress(lambda **values: self._update(job_id, best_effort=True, **values))
 
         folder = Path(job.folder)
         opts = IngestOptions(unit=job.unit, received=date.fromisoformat(job.received), jobs=self.jobs,
@@ -308,3 +311,23 @@ def _from_row(row: dict) -> Job:
 def _like_prefix(folder: Path) -> str:
     text = str(folder.resolve()) + os.sep
     return re.sub(r"([\\%_])", r"\\\1", text) + "%"
+
+
+def stored_progress(update: Callable[..., None], every: float = PROGRESS_STORED_EVERY,
+                    clock: Callable[[], float] = time.monotonic) -> Progress:
+    """A job's progress callback for the ingest: ``update(persist=…, stage=…, done=…, total=…)`` on every call,
+    stored (``persist``) when the stage changes and otherwise at most once every ``every`` seconds: every
+    process of ``serve --workers N`` shows a job as stored, at most that late."""
+    last_at: float | None = None
+    last_stage: str | None = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal last_at, last_stage
+        at = clock()
+        due = stage != last_stage or last_at is None or at - last_at >= every
+        if due:
+            last_at, last_stage = at, stage
+        update(persist=due, stage=stage, done=done, total=total)
+
+    return progress
+

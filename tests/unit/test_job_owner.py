@@ -57,3 +57,19 @@ def test_a_starting_process_fails_only_the_jobs_no_live_process_owns(tmp_path):
         owner.wait()
     IntakeWorker(Config(home)).stop()  # its owner is gone now
     assert _status(home, "alive") == ("failed", "job.interrupted")
+
+
+def test_progress_is_stored_when_the_stage_changes_and_at_most_every_interval():
+    """Every process of ``serve --workers N`` shows a job's progress: the one running it live, the others from the
+    catalog, where it is written on each new stage and at most once a second in between."""
+    from pipelines.services.uploads import stored_progress
+
+    calls: list[dict] = []
+    clock = [100.0]
+    progress = stored_progress(lambda **values: calls.append(values), every=1.0, clock=lambda: clock[0])
+    for at, stage, done in ((100.0, "discover", 0), (100.2, "ocr", 0), (100.5, "ocr", 1), (101.1, "ocr", 2),
+                            (101.3, "ocr", 3), (102.2, "ocr", 4), (102.3, "classify", 0)):
+        clock[0] = at
+        progress(stage, done, 9)
+    assert [c["persist"] for c in calls] == [True, True, False, False, True, False, True]
+    assert all(c["total"] == 9 for c in calls) and [c["done"] for c in calls] == [0, 0, 1, 2, 3, 4, 0]

@@ -180,7 +180,8 @@ def test_serve_passes_the_trusted_proxies_to_uvicorn(tmp_path, monkeypatch):
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
     home = str(tmp_path / "home")
     for extra in ([], ["--forwarded-allow-ips", "10.0.0.1,10.0.1.0/24"]):
-        result = CliRunner().invoke(main, ["--home", home, "serve", "--port", "8123", "--jobs", "1", *extra])
+        result = CliRunner().invoke(main, ["--home", home, "serve", "--port", "8123", "--jobs", "1", "--workers", "1",
+                                           *extra])
         assert result.exit_code == 0, result.output
     assert calls[0]["proxy_headers"] is False
     assert calls[1]["proxy_headers"] is True and calls[1]["forwarded_allow_ips"] == "10.0.0.1,10.0.1.0/24"
