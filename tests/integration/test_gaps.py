@@ -49,10 +49,14 @@ def scenario(tmp_path_factory) -> dict:
     rotation, declaration = specs["02"], specs["07"]
     old = replace(declaration, place_date="Krông Pắc, ngày 12 tháng 11 năm 2023")
     undated = replace(rotation, place_date="")
+    # each unit's rotation plan is its own document (its own number): byte-identical files would be one file, the
+    # later one reported as a copy — and the generated PDFs differ only by their creation second otherwise
+    own = {unit: replace(rotation, number=rotation.number.replace("38/", f"{n}/"))
+           for unit, n in (("Sở Thiếu", 39), ("Sở Muộn", 40))}
     submissions = {  # unit → [(file, spec, received)]
         "Sở Đủ": [("kh-chuyen-doi.pdf", rotation, "2025-03-10"), ("kh-ke-khai.pdf", declaration, "2025-03-15")],
-        "Sở Thiếu": [("kh-chuyen-doi.pdf", rotation, "2025-03-01")],
-        "Sở Muộn": [("kh-chuyen-doi.pdf", rotation, "2025-03-16")],
+        "Sở Thiếu": [("kh-chuyen-doi.pdf", own["Sở Thiếu"], "2025-03-01")],
+        "Sở Muộn": [("kh-chuyen-doi.pdf", own["Sở Muộn"], "2025-03-16")],
         "Sở Ngoài Kỳ": [("kh-ke-khai-2023.pdf", old, "2025-03-01")],
         "Sở Yếu": [("kh-khong-ngay.pdf", undated, "2025-03-01")],
     }
