@@ -23,7 +23,7 @@ MAX_DEFAULT_WORKERS = 4
 def default_workers(cores: int | None) -> int:
     """``serve``'s processes when ``--workers`` is not given: one per core, at most :data:`MAX_DEFAULT_WORKERS`.
     A search is CPU work in Python, which runs one thread at a time per process: on 2 cores one process answered
-    141–195 new search pages a second at 8 clients (the machine's state), two 229 (BENCHMARKS.md, "Web
+    110–195 new search pages a second at 8 clients (the machine's state), two 229–231 (BENCHMARKS.md, "Web
     throughput, third round"). Each process is ~100 MB; sessions and the login limit are shared."""
     return max(1, min(MAX_DEFAULT_WORKERS, cores or 1))
 
