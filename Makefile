@@ -16,12 +16,12 @@ system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian packages: $$missing"; \
+	    echo "Đang cài các gói Debian: $$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
 	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "missing Debian packages: $$missing (install them as root; see README 'Without root')"; exit 1; \
+	    echo "Thiếu các gói Debian: $$missing (cài bằng quyền root; xem README, mục 'Without root')"; exit 1; \
 	  fi; \
 	fi
 
@@ -47,14 +47,14 @@ demo: system venv
 	$(BIN)/minhchung --home demo-data gaps --plan daklak-2024
 	$(BIN)/minhchung --home demo-data gaps --format html -o demo-gaps.html
 	$(BIN)/minhchung --home demo-data gaps --format xlsx -o demo-gaps.xlsx
-	@echo "export: demo-data/export.jsonl; searchable PDFs: demo-data/searchable/; gap report: demo-gaps.html, demo-gaps.xlsx"
+	@echo "Dữ liệu xuất: demo-data/export.jsonl; PDF tìm kiếm được: demo-data/searchable/; báo cáo thiếu minh chứng: demo-gaps.html, demo-gaps.xlsx"
 	@for u in thanhtra:inspector ratsoat:reviewer vanthu:clerk quantri:admin; do \
 	  echo "$${u%%:*}-demo-2024" | $(BIN)/minhchung --home demo-data users add "$${u%%:*}" --role "$${u##*:}" \
 	    --password-stdin --update >/dev/null || exit 1; \
 	done
-	@echo "web: start it with '$(BIN)/minhchung --home demo-data serve', then open http://127.0.0.1:8000/"
-	@echo "demo users (name / password): thanhtra / thanhtra-demo-2024 (inspector), ratsoat / ratsoat-demo-2024 (reviewer),"
-	@echo "  vanthu / vanthu-demo-2024 (clerk), quantri / quantri-demo-2024 (admin)"
+	@echo "Giao diện web: chạy '$(BIN)/minhchung --home demo-data serve' rồi mở http://127.0.0.1:8000/"
+	@echo "Tài khoản thử (tên / mật khẩu): thanhtra / thanhtra-demo-2024 (Thanh tra viên), ratsoat / ratsoat-demo-2024 (Người rà soát),"
+	@echo "  vanthu / vanthu-demo-2024 (Văn thư), quantri / quantri-demo-2024 (Quản trị)"
 
 test: system venv
 	$(BIN)/ruff check .
