@@ -47,6 +47,7 @@ KEEP_JOBS = 200
 JOB_QUEUE_EXPIRES = 24 * 3600.0  # seconds an interrupted job's results queue stays on the broker
 REMOTE_STATUS_AGE = 3.0  # seconds a look at the broker is shown again (every job page asks it while polling)
 PROGRESS_STORED_EVERY = 0.5  # seconds between a running job's progress writes to the catalog (what every process shows)
+PROGRESS_BUSY_MS = 200  # a progress write skipped when the catalog stays locked this long (the ingest goes on)
 log = logging.getLogger("minhchung.web.intake")
 
 
@@ -192,8 +193,10 @@ class IntakeWorker:
             self._queue.put(None)
             self._thread.join(timeout)
 
-    def _save(self, job: Job) -> None:
+    def _save(self, job: Job, busy_ms: int | None = None) -> None:
         with closing(connect(self.home.catalog)) as db:
+            if busy_ms is not None:  # (a progress write waits this long for the catalog, not the usual 30 s)
+                db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
             stored_jobs.save_job(db, dataclasses.asdict(job))
 
     def _update(self, job_id: str, *, persist: bool = True, best_effort: bool = False, **values: object) -> None:
@@ -205,7 +208,7 @@ class IntakeWorker:
                 setattr(job, key, value)
             if persist:
                 try:
-                    self._save(job)
+                    self._save(job, PROGRESS_BUSY_MS if best_effort else None)
                 except sqlite3.OperationalError as exc:
                     if not best_effort:
                         raise

@@ -73,3 +73,32 @@ def test_progress_is_stored_when_the_stage_changes_and_at_most_every_interval():
         progress(stage, done, 9)
     assert [c["persist"] for c in calls] == [True, True, False, False, True, False, True]
     assert all(c["total"] == 9 for c in calls) and [c["done"] for c in calls] == [0, 0, 1, 2, 3, 4, 0]
+
+
+def test_a_progress_write_on_a_locked_catalog_is_skipped_not_waited_for(tmp_path):
+    """The ingest calls the progress callback on its own thread: a write that waited the catalog's usual 30 s for
+    a lock would hold the job up; a progress write gives up after PROGRESS_BUSY_MS and the next one catches up."""
+    import sqlite3
+    import time
+
+    from pipelines.services.uploads import PROGRESS_BUSY_MS
+
+    home = Home(tmp_path / "home")
+    home.create()
+    worker = IntakeWorker(Config(home))
+    job = Job("j1", "vanthu", "Sở Nội vụ", "2024-03-01", ["a.pdf"], str(home.root / "tmp" / "j1"), now())
+    worker._live["j1"] = job  # (a running job, as submit and the intake thread make it)
+    worker._update("j1", status="running", stage="pages", done=0, total=2)
+    locker = sqlite3.connect(home.catalog, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # another writer holds the catalog
+    try:
+        started = time.monotonic()
+        worker._update("j1", best_effort=True, stage="pages", done=1, total=2)
+        assert time.monotonic() - started < 10 * PROGRESS_BUSY_MS / 1000  # not the 30 s busy timeout
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert worker.get("j1").done == 0  # the write was skipped; the next one stores the progress
+    worker._update("j1", best_effort=True, stage="pages", done=2, total=2)
+    assert worker.get("j1").done == 2
+    worker.stop()
