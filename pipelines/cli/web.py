@@ -47,7 +47,8 @@ def serve_cmd(cfg: Config, host: str, port: int, workers: int, threads: int, max
     from pipelines.web.app import APP_ENV, app_env, create_app
 
     home = cfg.home
-    workers = workers or default_workers(os.cpu_count())
+    workers = workers or default_workers(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                         else os.cpu_count())  # (the cores this process may use)
     options = {"max_upload_bytes": max_upload_mb * 1024**2, "session_hours": session_hours,
                "secure_cookies": secure_cookies, "intake_jobs": jobs, "request_threads": threads}
     if cfg.broker_url:  # uploads are OCRed by the remote workers: checked before serving (exit 2)
@@ -78,8 +79,10 @@ def _password(stdin: bool, confirm: bool = True) -> str:
         if not value:
             raise click.UsageError(say("users.no_password_stdin"))
         return value
-    return click.prompt(say("users.password_prompt"), hide_input=True,
-                        confirmation_prompt=say("users.password_again") if confirm else False)
+    value = click.prompt(say("users.password_prompt"), hide_input=True)
+    if confirm and click.prompt(say("users.password_again"), hide_input=True) != value:
+        raise click.UsageError(say("users.passwords_differ"))  # (click's own check says it in English)
+    return value
 
 
 @click.group("users", cls=CatalogGroup)

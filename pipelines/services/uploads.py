@@ -24,8 +24,8 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -124,8 +124,10 @@ def store_uploads(folder: Path, uploads: list[tuple[str | None, BinaryIO]]) -> l
 class IntakeWorker:
     """One background thread that ingests queued jobs in order. Jobs are kept in the catalog (``jobs``), so
     the list survives a restart (a job cut off by one — its owning process gone — is marked failed when the
-    next server process starts, while the jobs of other live processes are left alone); the
-    progress of the jobs of this process is kept in memory under a lock and read by the polling endpoint."""
+    next server process starts, while the jobs of other live processes are left alone). A job's progress is
+    stored in the catalog (:func:`stored_progress`) and read from there by every process. One job of the data
+    home is ingested at a time, whichever process took it (:data:`_INGESTING`: the ingest OCRs every pending page
+    of the catalog, so two at once would read each other's pages); the others wait, queued."""
 
     def __init__(self, config: Config, jobs: int | None = None, blob_url: str | None = None) -> None:
         self.config = config
@@ -232,6 +234,10 @@ class IntakeWorker:
                              error_code=code, finished=now())
 
     def _process(self, job_id: str) -> None:
+        with _ingesting(self.home.root):  # (queued while another process's job is ingested)
+            self._ingest(job_id)
+
+    def _ingest(self, job_id: str) -> None:
         job = self.get(job_id)
         assert job is not None
         self._update(job_id, status="running", stage="discover", started=now())
@@ -283,6 +289,20 @@ class _Sent:
 # lock file until the job ends (``serve --workers N`` runs N processes, each with its own intake thread, and a
 # process that starts must not fail the jobs another one is running; a lock dies with its process).
 _OWNER = ".owner"
+_INGESTING = "ingesting.lock"  # in the data home's tmp/: held by the process whose intake thread is ingesting
+
+
+@contextmanager
+def _ingesting(root: Path) -> Iterator[None]:
+    """Wait for, then hold, the data home's ingest lock (every server process's intake thread takes it)."""
+    path = root / "tmp" / _INGESTING
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
 
 
 def _own(folder: Path) -> int:
@@ -319,15 +339,16 @@ def _like_prefix(folder: Path) -> str:
 def stored_progress(update: Callable[..., None], every: float = PROGRESS_STORED_EVERY,
                     clock: Callable[[], float] = time.monotonic) -> Progress:
     """A job's progress callback for the ingest: ``update(persist=…, stage=…, done=…, total=…)`` on every call,
-    stored (``persist``) when the stage changes and otherwise at most once every ``every`` seconds: every
-    process of ``serve --workers N`` shows a job as stored, at most that late."""
+    stored (``persist``) when the stage changes, when its count is complete (the steps after the pages call
+    no more) and otherwise at most once every ``every`` seconds: every process of ``serve --workers N`` shows
+    a job as stored, at most that late."""
     last_at: float | None = None
     last_stage: str | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal last_at, last_stage
         at = clock()
-        due = stage != last_stage or last_at is None or at - last_at >= every
+        due = stage != last_stage or last_at is None or at - last_at >= every or (total > 0 and done >= total)
         if due:
             last_at, last_stage = at, stage
         update(persist=due, stage=stage, done=done, total=total)

@@ -170,7 +170,7 @@ def load(db: sqlite3.Connection, generation: str) -> PageColumns:
         units, doc_types, indicators)
 
 
-SnippetKey = tuple[int, str, tuple[str, str], int, bool]  # rowid, matcher key, markers, length, html
+SnippetKey = tuple[int, str, tuple[str, str], int, bool, str]  # rowid, matcher key, markers, length, html, marks key
 
 
 class ColumnsCache:

@@ -60,8 +60,8 @@ def test_a_starting_process_fails_only_the_jobs_no_live_process_owns(tmp_path):
 
 
 def test_progress_is_stored_when_the_stage_changes_and_at_most_every_interval():
-    """Every process of ``serve --workers N`` shows a job's progress: the one running it live, the others from the
-    catalog, where it is written on each new stage and at most once a second in between."""
+    """Every process of ``serve --workers N`` shows a job's progress from the catalog, where it is written on each
+    new stage and at most once per interval in between."""
     from pipelines.services.uploads import stored_progress
 
     calls: list[dict] = []
@@ -102,3 +102,42 @@ def test_a_progress_write_on_a_locked_catalog_is_skipped_not_waited_for(tmp_path
     worker._update("j1", best_effort=True, stage="pages", done=2, total=2)
     assert worker.get("j1").done == 2
     worker.stop()
+
+
+def test_one_job_of_a_data_home_is_ingested_at_a_time_whichever_process_took_it(tmp_path):
+    """The ingest reads every pending page of the catalog: while another process ingests (it holds
+    tmp/ingesting.lock), a job taken here stays queued, then runs once the lock is free."""
+    import time
+    from datetime import date
+
+    home = Home(tmp_path / "home")
+    home.create()
+    lock = home.root / "tmp" / "ingesting.lock"
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdout=subprocess.PIPE, text=True)
+    worker = IntakeWorker(Config(home), jobs=1)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        job_id, folder = worker.new_folder("Sở Nội vụ")
+        folder.mkdir(parents=True)
+        (folder / "ghi chu.txt").write_text("không phải bản quét", encoding="utf-8")
+        worker.submit(job_id, folder, ["ghi chu.txt"], "Sở Nội vụ", date(2024, 3, 1), "vanthu")
+        time.sleep(1.5)
+        assert worker.get(job_id).status == "queued"
+    finally:
+        other.kill()
+        other.wait()
+    deadline = time.monotonic() + 60
+    while worker.get(job_id).status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert worker.get(job_id).status == "done" and len(worker.get(job_id).quarantined) == 1
+    worker.stop()
+
+
+def test_the_last_count_of_a_stage_is_stored():
+    from pipelines.services.uploads import stored_progress
+
+    calls: list[dict] = []
+    progress = stored_progress(lambda **values: calls.append(values), every=0.5, clock=lambda: 7.0)
+    for done in range(4):  # all within the interval: the complete count is stored all the same
+        progress("pages", done, 3)
+    assert [c["persist"] for c in calls] == [True, False, False, True]

@@ -103,3 +103,18 @@ def test_a_new_password_or_removal_ends_the_user_sessions(home):
     assert reviewer.get("/api/me").status_code == 401 and admin.get("/api/me").status_code == 401
     assert client_for(app).post("/api/login", json={"username": "ratsoat", "password": PASSWORD}).status_code == 401
     login(client_for(app), "ratsoat", "mat-khau-moi-123")
+
+
+def test_users_add_asks_the_password_twice_in_vietnamese(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli.main import main
+
+    home = str(tmp_path / "home")
+    differ = CliRunner().invoke(main, ["--home", home, "users", "add", "an", "--role", "clerk"],
+                                input="mat-khau-1\nmat-khau-2\n")
+    assert differ.exit_code == 2 and "Hai lần nhập mật khẩu không khớp nhau" in differ.output
+    assert "Mật khẩu" in differ.output and "Nhập lại mật khẩu" in differ.output and "do not match" not in differ.output
+    same = CliRunner().invoke(main, ["--home", home, "users", "add", "an", "--role", "clerk"],
+                              input="mat-khau-1\nmat-khau-1\n")
+    assert same.exit_code == 0 and "Người dùng an: clerk (Văn thư)" in same.output
