@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from ingest.pages import raster
 from search.analysis import Query
-from search.marking import ReaderTerms, reader_matches
+from search.marking import reader_matches
 
 DISPLAY_WIDTH = 1100
 JPEG_QUALITY = 82
@@ -133,7 +133,7 @@ def word_boxes(words: list[list], matrix: list[list[float]] | None, original: tu
     return out
 
 
-def marked_text(text: str, query: Query | ReaderTerms | None) -> Markup:
+def marked_text(text: str, query: Query | None) -> Markup:
     """The page text HTML-escaped, hits wrapped in ``<mark>``."""
     if query is None:
         return Markup(html.escape(text))

@@ -67,11 +67,15 @@ class DocHits:
     """One document of the results: its best page first, then its other matching pages in rank order."""
 
     hits: list[Hit] = field(default_factory=list)
-    snippet: Markup = Markup("")
 
     @property
     def best(self) -> Hit:
         return self.hits[0]
+
+    @property
+    def snippet(self) -> Markup:
+        """The best page's snippet (HTML-escaped by the backend, marked for a reader)."""
+        return Markup(self.best.snippet)
 
     @cached_property
     def others(self) -> list[int]:
@@ -176,8 +180,6 @@ def _results(request: Request, db: Connection, q: str, filters: Filters, params:
     if known:
         page = min(page, pages)  # "trang 50/2" shows the last page
     shown = groups[(page - 1) * size:page * size]
-    for group in shown:
-        group.snippet = Markup(group.best.snippet)  # (HTML-escaped by the backend, marked for a reader)
     twins = _twins(db, [g.best.doc_id for g in shown], web(request).views, known)  # likely copies shown
     link = _Links(params)
     facet_links = {name: [(value, count, link(**{key: value}))
